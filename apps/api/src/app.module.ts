@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from '@app/audit';
+import { AppConfig, ConfigModule } from '@app/config';
+import { Clock, LoggingModule } from '@app/core';
+import { DatabaseModule } from '@app/database';
+import { DemoModule } from '@app/demo';
+import { IdentityModule } from '@app/identity';
+import { ApiKeyController } from './auth/api-key.controller';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { PrometheusController } from './observability/prometheus.controller';
+import { PrometheusService } from './observability/prometheus.service';
+
+export interface ApiOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  clock?: Clock;
+  /** Extra modules (tests mount probe controllers here). */
+  imports?: DynamicModule['imports'];
+}
+
+@Module({})
+export class AppModule {
+  static register(options: ApiOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config, options.clock),
+        LoggingModule.forRoot({ level: options.config.logLevel, http: true }),
+        DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'resonance-api' }),
+        AuditModule,
+        IdentityModule,
+        DemoModule,
+        ...(options.imports ?? []),
+      ],
+      controllers: [HealthController, PrometheusController, ApiKeyController],
+      providers: [PrometheusService, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
+      exports: [IdentityModule, ApiKeyGuard],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { FastifyInstance } from 'fastify';
+import { ApiOptions, AppModule } from './app.module';
+import { BODY_LIMIT_BYTES, useJsonBodyParser } from './http/json-body';
+import { createValidationPipe } from './http/validation.pipe';
+import { PrometheusService } from './observability/prometheus.service';
+
+/** Builds the HTTP application (not yet listening); shared by `main.ts` and the e2e tests. */
+export async function createApi(options: ApiOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  useJsonBodyParser(app);
+  app.useGlobalPipes(createValidationPipe());
+  app.get(PrometheusService).instrument(app.getHttpAdapter().getInstance() as unknown as FastifyInstance);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Resonance API')
+      .setDescription(
+        'Contact events in, surveys out, low scores become callback tasks and complaints. ' +
+          'Errors are application/problem+json with a stable `code`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (npm run cli -- api-key:create)' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await app.init();
+  return app;
+}

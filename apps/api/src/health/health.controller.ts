@@ -1,0 +1,29 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainException } from '@app/core';
+import { DataSource } from 'typeorm';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'The process is alive.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ description: 'The database is reachable.' })
+  @ApiServiceUnavailableResponse({ description: 'The database is not reachable.' })
+  async ready(): Promise<{ status: 'ready' }> {
+    try {
+      await this.db.query('SELECT 1');
+    } catch {
+      throw new DomainException('unavailable', 'The database is not reachable.');
+    }
+    return { status: 'ready' };
+  }
+}

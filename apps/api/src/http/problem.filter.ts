@@ -1,0 +1,113 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainException, ErrorCode, FieldError } from '@app/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Every domain code has exactly one HTTP status; the compiler checks the table is complete. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  malformed_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  idempotency_conflict: 409,
+  stale_version: 409,
+  already_answered: 409,
+  invitation_expired: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+};
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'malformed_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  410: 'invitation_expired',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  validation_failed: 'Validation failed',
+  malformed_request: 'Malformed request',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  payload_too_large: 'Payload too large',
+  rate_limited: 'Too many requests',
+  internal_error: 'Internal error',
+  unavailable: 'Service unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+}
+
+export function toProblem(error: unknown): Problem {
+  let code: ErrorCode;
+  let detail: string;
+  let errors: FieldError[] | undefined;
+  if (error instanceof DomainException) {
+    code = error.code;
+    detail = error.message;
+    errors = error.errors;
+  } else if (error instanceof HttpException) {
+    const status = error.getStatus();
+    code = CODE_BY_STATUS[status] ?? (status < 500 ? 'malformed_request' : 'internal_error');
+    detail = status === 404 ? 'No such resource.' : error.message;
+  } else if (isClientError(error)) {
+    // Fastify's own errors (body too large, bad JSON, bad content type) carry a 4xx statusCode.
+    code = CODE_BY_STATUS[error.statusCode] ?? 'malformed_request';
+    detail = error.statusCode === 413 ? 'The request body is larger than 1 MiB.' : error.message;
+  } else {
+    code = 'internal_error';
+    detail = 'Something went wrong on our side. It has been logged.';
+  }
+  const status = STATUS_BY_CODE[code];
+  return {
+    type: `https://resonance.dev/problems/${code.replace(/_/g, '-')}`,
+    title: TITLES[code] ?? code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    status,
+    detail,
+    code,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+function isClientError(error: unknown): error is { statusCode: number; message: string } {
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      // Only the error's class, code and stack: a database error's `detail` can quote personal data.
+      const e = error as { name?: string; code?: string; message?: string; stack?: string };
+      this.logger.error({ err: { name: e?.name, code: e?.code, message: e?.message, stack: e?.stack }, reqId: request.id }, 'Unhandled error');
+    }
+    if (problem.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
+    void reply.status(problem.status).type('application/problem+json').send(problem);
+  }
+}

@@ -1,0 +1,150 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { INestApplicationContext } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '@app/config';
+import { DomainException } from '@app/core';
+import { openDatabase, revertLastMigration } from '@app/database';
+import { ApiKeyService, StaffUserService } from '@app/identity';
+import { CliModule } from './cli.module';
+
+const CLI_ACTOR = { type: 'system', id: 'cli' } as const;
+
+class UsageError extends Error {}
+
+interface Command {
+  usage: string;
+  options: Record<string, { type: 'string' }>;
+  required: string[];
+  migrate: boolean;
+  run(ctx: INestApplicationContext | null, values: Record<string, string>, url: string): Promise<string[]>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  'user:create': {
+    usage: 'user:create --email E --name N --role agent|expert|compliance|admin --password P',
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
+    required: ['email', 'name', 'role', 'password'],
+    migrate: true,
+    async run(ctx, v) {
+      const user = await ctx!.get(StaffUserService).create(CLI_ACTOR, {
+        email: v.email!,
+        name: v.name!,
+        role: v.role!,
+        password: v.password!,
+      });
+      return [`Created ${user.role} ${user.email} (${user.id})`];
+    },
+  },
+  'api-key:create': {
+    usage: 'api-key:create --name N --scopes events:write,surveys:in_app,...',
+    options: { name: { type: 'string' }, scopes: { type: 'string' } },
+    required: ['name', 'scopes'],
+    migrate: true,
+    async run(ctx, v) {
+      const scopes = v.scopes!.split(',').map((s) => s.trim()).filter(Boolean);
+      const key = await ctx!.get(ApiKeyService).create(CLI_ACTOR, { name: v.name!, scopes });
+      return [
+        `Created API key "${key.name}" (${key.prefix}…, id ${key.id}) with scopes ${key.scopes.join(', ')}.`,
+        'Store the secret below now: it is shown once and only its hash is kept.',
+        key.secret,
+      ];
+    },
+  },
+  'api-key:revoke': {
+    usage: 'api-key:revoke --id UUID',
+    options: { id: { type: 'string' } },
+    required: ['id'],
+    migrate: true,
+    async run(ctx, v) {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.id!)) {
+        throw new UsageError('--id must be the UUID of an API key');
+      }
+      await ctx!.get(ApiKeyService).revoke(CLI_ACTOR, v.id!);
+      return [`Revoked API key ${v.id}`];
+    },
+  },
+  'migration:run': {
+    usage: 'migration:run',
+    options: {},
+    required: [],
+    migrate: true,
+    async run() {
+      return ['Migrations are up to date.'];
+    },
+  },
+  'migration:revert': {
+    usage: 'migration:revert',
+    options: {},
+    required: [],
+    migrate: false,
+    async run(_ctx, _v, url) {
+      await revertLastMigration(url);
+      return ['Reverted the most recent migration.'];
+    },
+  },
+};
+
+function usage(): string {
+  return ['Usage: npm run cli -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${name ? `Unknown command "${name}".\n\n` : ''}${usage()}\n`);
+    return 2;
+  }
+  let values: Record<string, string>;
+  try {
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values as Record<string, string>;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nUsage: npm run cli -- ${command.usage}\n`);
+    return 2;
+  }
+  const missing = command.required.filter((option) => !values[option]);
+  if (missing.length > 0) {
+    process.stderr.write(`Missing ${missing.map((m) => `--${m}`).join(', ')}.\nUsage: npm run cli -- ${command.usage}\n`);
+    return 2;
+  }
+
+  const config = loadConfig(process.env, { standalone: true });
+  const database = await openDatabase(config, { migrate: command.migrate });
+  let ctx: INestApplicationContext | null = null;
+  try {
+    if (command.migrate) {
+      for (const applied of database.applied) process.stderr.write(`Applied migration ${applied}\n`);
+      ctx = await NestFactory.createApplicationContext(CliModule.register({ config, databaseUrl: database.url }), {
+        bufferLogs: true,
+        abortOnError: false,
+      });
+      ctx.useLogger(ctx.get(Logger));
+    }
+    const output = await command.run(ctx, values, database.url);
+    process.stdout.write(`${output.join('\n')}\n`);
+    return 0;
+  } finally {
+    await ctx?.close();
+    await database.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof DomainException) {
+      const details = (error.errors ?? []).map((e) => `  --${e.path}: ${e.message}`).join('\n');
+      process.stderr.write(`${error.message}${details ? `\n${details}` : ''}\n`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(error instanceof ConfigError ? 78 : 2);
+    }
+    process.stderr.write(`cli failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
+

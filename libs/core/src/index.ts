@@ -1,0 +1,4 @@
+export * from './clock.port';
+export * from './domain.exception';
+export * from './logging.module';
+export * from './secrets';

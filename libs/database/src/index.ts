@@ -1,0 +1,5 @@
+export * from './connection';
+export * from './database.module';
+export * from './embedded-postgres';
+export * from './migrations';
+export * from './runtime';

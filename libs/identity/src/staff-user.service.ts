@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Actor, AuditService, STAFF_ROLES, StaffRole } from '@app/audit';
+import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { Repository } from 'typeorm';
+import { PasswordHasher } from './password-hasher';
+import { StaffUserEntity } from './staff-user.entity';
+
+export interface NewStaffUser {
+  email: string;
+  name: string;
+  role: string;
+  password: string;
+  locale?: 'ru' | 'en';
+}
+
+export interface StaffUserView {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+}
+
+const EMAIL = /^[^\s@<>",;]{1,64}@[^\s@<>",;]{1,253}\.[^\s@<>",;]{2,}$/;
+
+@Injectable()
+export class StaffUserService {
+  constructor(
+    @InjectRepository(StaffUserEntity) private readonly users: Repository<StaffUserEntity>,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, input: NewStaffUser): Promise<StaffUserView> {
+    const email = input.email?.trim().toLowerCase() ?? '';
+    const name = input.name?.trim() ?? '';
+    const errors: FieldError[] = [];
+    if (!EMAIL.test(email) || email.length > 254) errors.push({ path: 'email', message: 'must be an email address' });
+    if (name.length === 0 || name.length > 200) errors.push({ path: 'name', message: 'must be 1 to 200 characters' });
+    if (!(STAFF_ROLES as readonly string[]).includes(input.role)) {
+      errors.push({ path: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}` });
+    }
+    if (typeof input.password !== 'string' || input.password.length < 12 || input.password.length > 1024) {
+      errors.push({ path: 'password', message: 'must be 12 to 1024 characters' });
+    }
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+
+    const now = this.clock.now();
+    const passwordHash = await this.hasher.hash(input.password);
+    const inserted = await this.users
+      .createQueryBuilder()
+      .insert()
+      .values({
+        email,
+        name,
+        role: input.role as StaffRole,
+        passwordHash,
+        locale: input.locale ?? 'ru',
+        timeZone: 'Europe/Moscow',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const id = (inserted.raw as { id: string }[])[0]?.id;
+    if (!id) throw new DomainException('conflict', 'A staff user with this email exists already.');
+    await this.audit.record(actor, {
+      action: 'staff_user.created',
+      entityType: 'staff_user',
+      entityId: id,
+      after: { role: input.role },
+    });
+    return { id, email, name, role: input.role as StaffRole };
+  }
+
+  async count(): Promise<number> {
+    return this.users.count();
+  }
+
+  async findByEmail(email: string): Promise<StaffUserView | null> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+    return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1795300000000 } from './1795300000000-InitialSchema';
+
+/** Every migration in order; listed explicitly so the same list works compiled and under jest. */
+export const MIGRATIONS = [InitialSchema1795300000000];
