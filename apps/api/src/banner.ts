@@ -2,7 +2,12 @@ import { AppConfig } from '@app/config';
 import { DemoCredentials } from '@app/demo';
 
 /** What `npm start` prints when ready: where to look and how to get in. */
-export function startupBanner(config: AppConfig, address: string, demo: DemoCredentials | null, startedMs: number): string {
+export function startupBanner(
+  config: AppConfig,
+  address: string,
+  demo: DemoCredentials | null,
+  startedMs: number,
+): string {
   const lines = [
     '',
     `Resonance is running (${config.embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'external PostgreSQL'}, ` +
@@ -15,7 +20,8 @@ export function startupBanner(config: AppConfig, address: string, demo: DemoCred
   ];
   if (demo) {
     lines.push('', '  Demo logins (derived from DATA_DIR/app-secret; stored only as hashes):');
-    for (const login of demo.logins) lines.push(`    ${login.role.padEnd(11)} ${login.email.padEnd(36)} ${login.password}`);
+    for (const login of demo.logins)
+      lines.push(`    ${login.role.padEnd(11)} ${login.email.padEnd(36)} ${login.password}`);
     lines.push(
       '',
       '  Demo API key (all scopes):',

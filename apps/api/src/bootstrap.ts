@@ -29,7 +29,11 @@ export async function createApi(options: ApiOptions): Promise<NestFastifyApplica
           'Errors are application/problem+json with a stable `code`.',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (npm run cli -- api-key:create)' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'API key (npm run cli -- api-key:create)',
+      })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });

@@ -26,7 +26,8 @@ runProcess('resonance', async () => {
 
     const port = (api.getHttpServer().address() as { port: number }).port;
     const address = config.port === 0 ? `http://localhost:${port}` : config.publicBaseUrl;
-    if (standalone || demo) process.stdout.write(startupBanner(config, address, demo, Date.now() - started) + '\n');
+    if (standalone || demo)
+      process.stdout.write(startupBanner(config, address, demo, Date.now() - started) + '\n');
 
     return async () => {
       await api.close();

@@ -24,7 +24,12 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   'user:create': {
     usage: 'user:create --email E --name N --role agent|expert|compliance|admin --password P',
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+    },
     required: ['email', 'name', 'role', 'password'],
     migrate: true,
     async run(ctx, v) {
@@ -43,7 +48,10 @@ const COMMANDS: Record<string, Command> = {
     required: ['name', 'scopes'],
     migrate: true,
     async run(ctx, v) {
-      const scopes = v.scopes!.split(',').map((s) => s.trim()).filter(Boolean);
+      const scopes = v
+        .scopes!.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const key = await ctx!.get(ApiKeyService).create(CLI_ACTOR, { name: v.name!, scopes });
       return [
         `Created API key "${key.name}" (${key.prefix}…, id ${key.id}) with scopes ${key.scopes.join(', ')}.`,
@@ -87,7 +95,11 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function usage(): string {
-  return ['Usage: npm run cli -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+  return [
+    'Usage: npm run cli -- <command> [options]',
+    '',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -99,14 +111,17 @@ async function main(argv: string[]): Promise<number> {
   }
   let values: Record<string, string>;
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values as Record<string, string>;
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
+      .values as Record<string, string>;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\nUsage: npm run cli -- ${command.usage}\n`);
     return 2;
   }
   const missing = command.required.filter((option) => !values[option]);
   if (missing.length > 0) {
-    process.stderr.write(`Missing ${missing.map((m) => `--${m}`).join(', ')}.\nUsage: npm run cli -- ${command.usage}\n`);
+    process.stderr.write(
+      `Missing ${missing.map((m) => `--${m}`).join(', ')}.\nUsage: npm run cli -- ${command.usage}\n`,
+    );
     return 2;
   }
 
@@ -116,10 +131,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command.migrate) {
       for (const applied of database.applied) process.stderr.write(`Applied migration ${applied}\n`);
-      ctx = await NestFactory.createApplicationContext(CliModule.register({ config, databaseUrl: database.url }), {
-        bufferLogs: true,
-        abortOnError: false,
-      });
+      ctx = await NestFactory.createApplicationContext(
+        CliModule.register({ config, databaseUrl: database.url }),
+        {
+          bufferLogs: true,
+          abortOnError: false,
+        },
+      );
       ctx.useLogger(ctx.get(Logger));
     }
     const output = await command.run(ctx, values, database.url);
@@ -147,4 +165,3 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
-

@@ -67,15 +67,51 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, DEFAULT_LOCALE: 'de' }, 'DEFAULT_LOCALE', false],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, SMTP_URL: 'http://mail' }, 'SMTP_URL', false],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, EMAIL_FROM: 'a@b.c\r\nBcc: x@y.z' }, 'EMAIL_FROM', false],
-    [{ DATABASE_URL: DB, APP_SECRET: SECRET, TWILIO_ACCOUNT_SID: 'nope', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006' }, 'TWILIO_ACCOUNT_SID', false],
-    [{ DATABASE_URL: DB, APP_SECRET: SECRET, TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_FROM: '+15005550006' }, 'TWILIO_AUTH_TOKEN', false],
-    [{ DATABASE_URL: DB, APP_SECRET: SECRET, TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't' }, 'TWILIO_FROM', false],
+    [
+      {
+        DATABASE_URL: DB,
+        APP_SECRET: SECRET,
+        TWILIO_ACCOUNT_SID: 'nope',
+        TWILIO_AUTH_TOKEN: 't',
+        TWILIO_FROM: '+15005550006',
+      },
+      'TWILIO_ACCOUNT_SID',
+      false,
+    ],
+    [
+      {
+        DATABASE_URL: DB,
+        APP_SECRET: SECRET,
+        TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+        TWILIO_FROM: '+15005550006',
+      },
+      'TWILIO_AUTH_TOKEN',
+      false,
+    ],
+    [
+      {
+        DATABASE_URL: DB,
+        APP_SECRET: SECRET,
+        TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 't',
+      },
+      'TWILIO_FROM',
+      false,
+    ],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, SMS_SENDER_MPS: '0' }, 'SMS_SENDER_MPS', false],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, RUN_WORKER: 'maybe' }, 'RUN_WORKER', false],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, DEMO_DATA: 'sure' }, 'DEMO_DATA', false],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', false],
-    [{ DATABASE_URL: DB, APP_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: 'admin@x.io' }, 'BOOTSTRAP_ADMIN_PASSWORD', false],
-    [{ DATABASE_URL: DB, APP_SECRET: SECRET, BOOTSTRAP_ADMIN_PASSWORD: 'long enough password' }, 'BOOTSTRAP_ADMIN_EMAIL', false],
+    [
+      { DATABASE_URL: DB, APP_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: 'admin@x.io' },
+      'BOOTSTRAP_ADMIN_PASSWORD',
+      false,
+    ],
+    [
+      { DATABASE_URL: DB, APP_SECRET: SECRET, BOOTSTRAP_ADMIN_PASSWORD: 'long enough password' },
+      'BOOTSTRAP_ADMIN_EMAIL',
+      false,
+    ],
   ])('refuses %j naming %s', (env, variable, standalone) => {
     const error = fails(env as Record<string, string>, standalone as boolean);
     expect(error.variable).toBe(variable);
@@ -103,7 +139,10 @@ describe('loadConfig', () => {
       { standalone: false },
     );
     expect(config.smtp).toEqual({ url: 'smtp://user:pass@mail.local:2525' });
-    expect(config.twilio).toMatchObject({ messagingServiceSid: `MG${'1'.repeat(32)}`, apiBaseUrl: 'http://127.0.0.1:4010' });
+    expect(config.twilio).toMatchObject({
+      messagingServiceSid: `MG${'1'.repeat(32)}`,
+      apiBaseUrl: 'http://127.0.0.1:4010',
+    });
     expect(config.smsSenderMps).toBe(2.5);
     expect(config.publicBaseUrl).toBe('https://feedback.lender.example');
   });

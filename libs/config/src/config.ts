@@ -178,7 +178,10 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
   const mpsRaw = read(env, 'SMS_SENDER_MPS') ?? '1';
   const smsSenderMps = Number(mpsRaw);
   if (!/^\d+(\.\d+)?$/.test(mpsRaw) || smsSenderMps <= 0 || smsSenderMps > 1000) {
-    throw new ConfigError('SMS_SENDER_MPS', 'must be a number of messages per second above 0 and at most 1000.');
+    throw new ConfigError(
+      'SMS_SENDER_MPS',
+      'must be a number of messages per second above 0 and at most 1000.',
+    );
   }
 
   const runWorker = parseBoolean('RUN_WORKER', read(env, 'RUN_WORKER'), mode.standalone);
@@ -188,7 +191,10 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
   let bootstrapAdmin: AppConfig['bootstrapAdmin'] = null;
   if (adminEmail || adminPassword) {
     if (!adminEmail || !EMAIL.test(adminEmail)) {
-      throw new ConfigError('BOOTSTRAP_ADMIN_EMAIL', 'must be an email address when BOOTSTRAP_ADMIN_PASSWORD is set.');
+      throw new ConfigError(
+        'BOOTSTRAP_ADMIN_EMAIL',
+        'must be an email address when BOOTSTRAP_ADMIN_PASSWORD is set.',
+      );
     }
     if (!adminPassword || adminPassword.length < 12) {
       throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', 'must be at least 12 characters.');
@@ -229,17 +235,29 @@ function readTwilio(env: Env): TwilioConfig | null {
     : null;
   if (!accountSid && !authToken) return null;
   if (!accountSid || !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
-    throw new ConfigError('TWILIO_ACCOUNT_SID', 'must be a Twilio account SID (AC followed by 32 hex digits).');
+    throw new ConfigError(
+      'TWILIO_ACCOUNT_SID',
+      'must be a Twilio account SID (AC followed by 32 hex digits).',
+    );
   }
   if (!authToken) throw new ConfigError('TWILIO_AUTH_TOKEN', 'is required when TWILIO_ACCOUNT_SID is set.');
   if (!from && !messagingServiceSid) {
-    throw new ConfigError('TWILIO_FROM', 'or TWILIO_MESSAGING_SERVICE_SID is required when Twilio is configured.');
+    throw new ConfigError(
+      'TWILIO_FROM',
+      'or TWILIO_MESSAGING_SERVICE_SID is required when Twilio is configured.',
+    );
   }
   if (messagingServiceSid && !/^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid)) {
-    throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID', 'must be a messaging service SID (MG followed by 32 hex digits).');
+    throw new ConfigError(
+      'TWILIO_MESSAGING_SERVICE_SID',
+      'must be a messaging service SID (MG followed by 32 hex digits).',
+    );
   }
   if (from && !/^(\+[1-9]\d{6,14}|[A-Za-z0-9 ]{1,11})$/.test(from)) {
-    throw new ConfigError('TWILIO_FROM', 'must be an E.164 number or an alphanumeric sender ID of up to 11 characters.');
+    throw new ConfigError(
+      'TWILIO_FROM',
+      'must be an E.164 number or an alphanumeric sender ID of up to 11 characters.',
+    );
   }
   return { accountSid, authToken, from, messagingServiceSid, apiBaseUrl };
 }

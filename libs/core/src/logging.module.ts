@@ -3,7 +3,13 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Nest's own start-up chatter (modules loaded, routes mapped): kept for LOG_LEVEL=debug. */
-const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+const BOOT_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
 
 /** Paths whose last segment is a credential (survey and unsubscribe tokens). */
 const TOKEN_PATHS = /^\/(s|u)\/[^/?#]+/;
@@ -20,7 +26,11 @@ export function redactUrl(url: string | undefined): string {
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(options: { level: string; http: boolean; destination?: NodeJS.WritableStream }): DynamicModule {
+  static forRoot(options: {
+    level: string;
+    http: boolean;
+    destination?: NodeJS.WritableStream;
+  }): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
@@ -28,7 +38,9 @@ export class LoggingModule {
           pinoHttp: [
             {
               level: options.level,
-              autoLogging: options.http ? { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') } : false,
+              autoLogging: options.http
+                ? { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') }
+                : false,
               quietReqLogger: true,
               hooks: {
                 logMethod(args, method, level) {
@@ -38,11 +50,23 @@ export class LoggingModule {
                 },
               },
               serializers: {
-                req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+                req: (req: IncomingMessage & { id?: unknown }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: redactUrl(req.url),
+                }),
                 res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-                err: (err: Error & { code?: string }) => ({ type: err.name, code: err.code, message: err.message, stack: err.stack }),
+                err: (err: Error & { code?: string }) => ({
+                  type: err.name,
+                  code: err.code,
+                  message: err.message,
+                  stack: err.stack,
+                }),
               },
-              redact: { paths: ['req.headers', 'res.headers', 'body', '*.password', '*.secret', '*.token'], remove: true },
+              redact: {
+                paths: ['req.headers', 'res.headers', 'body', '*.password', '*.secret', '*.token'],
+                remove: true,
+              },
             },
             options.destination ?? process.stdout,
           ],

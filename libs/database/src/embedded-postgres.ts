@@ -46,7 +46,12 @@ export function embeddedPostgresBinDir(): string {
   throw new Error(`PostgreSQL binaries not found: is ${PLATFORM_PACKAGE} installed (npm install)?`);
 }
 
-function run(file: string, args: string[], user: OsUser | null, allowedCodes = [0]): Promise<{ code: number; output: string }> {
+function run(
+  file: string,
+  args: string[],
+  user: OsUser | null,
+  allowedCodes = [0],
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       ...(user ?? {}),
@@ -60,7 +65,12 @@ function run(file: string, args: string[], user: OsUser | null, allowedCodes = [
     child.on('close', (code) => {
       const exit = code ?? -1;
       if (allowedCodes.includes(exit)) resolve({ code: exit, output });
-      else reject(new Error(`${file.split('/').pop()} ${args[0]} failed (exit ${exit}): ${output.trim().slice(-2000)}`));
+      else
+        reject(
+          new Error(
+            `${file.split('/').pop()} ${args[0]} failed (exit ${exit}): ${output.trim().slice(-2000)}`,
+          ),
+        );
     });
   });
 }
@@ -70,7 +80,8 @@ function serverUser(): OsUser | null {
   if (userInfo().uid !== 0) return null;
   const lookup = (): OsUser | null => {
     try {
-      const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+      const id = (flag: string) =>
+        Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
       return { uid: id('-u'), gid: id('-g') };
     } catch {
       return null;
@@ -106,7 +117,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -169,12 +182,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     listen_addresses: '127.0.0.1',
     unix_socket_directories: "''",
     max_connections: 200,
-    ...(options.durable === false ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } : {}),
+    ...(options.durable === false
+      ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }
+      : {}),
     ...options.settings,
   };
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
   try {
-    await run(pgCtl, ['start', '-w', '-t', '60', '-D', clusterDir, '-l', join(clusterDir, 'server.log'), '-o', serverOptions], user);
+    await run(
+      pgCtl,
+      [
+        'start',
+        '-w',
+        '-t',
+        '60',
+        '-D',
+        clusterDir,
+        '-l',
+        join(clusterDir, 'server.log'),
+        '-o',
+        serverOptions,
+      ],
+      user,
+    );
   } catch (error) {
     // Another process with the same DATA_DIR may have started it a moment before us.
     const again = await run(pgCtl, ['status', '-D', clusterDir], user, [0, 3, 4]);
@@ -186,7 +216,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
 }
 
-function attached(clusterDir: string, password: string, owned: boolean, stop: () => Promise<void>): EmbeddedPostgres {
+function attached(
+  clusterDir: string,
+  password: string,
+  owned: boolean,
+  stop: () => Promise<void>,
+): EmbeddedPostgres {
   const port = runningPort(clusterDir);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   let stopping: Promise<void> | null = null;

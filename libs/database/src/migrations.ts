@@ -38,7 +38,9 @@ async function withMigrationLock<T>(url: string, work: (db: DataSource) => Promi
 
 /** Applies pending migrations; returns the names of those it applied. */
 export function runMigrations(url: string): Promise<string[]> {
-  return withMigrationLock(url, async (db) => (await db.runMigrations({ transaction: 'each' })).map((m) => m.name));
+  return withMigrationLock(url, async (db) =>
+    (await db.runMigrations({ transaction: 'each' })).map((m) => m.name),
+  );
 }
 
 /** Reverts the most recent migration (for `npm run migration:revert` and the reversibility test). */

@@ -41,7 +41,12 @@ export class DemoDataService {
     const admin = this.config.bootstrapAdmin;
     if (!admin || (await this.users.count()) > 0) return;
     await this.users
-      .create(SYSTEM_ACTOR, { email: admin.email, name: 'Administrator', role: 'admin', password: admin.password })
+      .create(SYSTEM_ACTOR, {
+        email: admin.email,
+        name: 'Administrator',
+        role: 'admin',
+        password: admin.password,
+      })
       .catch((error: { code?: string }) => {
         if (error.code !== 'conflict') throw error;
       });
@@ -70,7 +75,11 @@ export class DemoDataService {
           if (error.code !== 'conflict') throw error;
         });
     }
-    await this.apiKeys.ensure(SYSTEM_ACTOR, { name: 'Demo integration', scopes: [...API_SCOPES] }, credentials.apiKey);
+    await this.apiKeys.ensure(
+      SYSTEM_ACTOR,
+      { name: 'Demo integration', scopes: [...API_SCOPES] },
+      credentials.apiKey,
+    );
     return credentials;
   }
 }

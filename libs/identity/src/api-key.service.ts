@@ -36,7 +36,11 @@ export class ApiKeyService {
     private readonly clock: Clock,
   ) {}
 
-  async create(actor: Actor, input: { name: string; scopes: string[] }, secret = newApiKeySecret()): Promise<CreatedApiKey> {
+  async create(
+    actor: Actor,
+    input: { name: string; scopes: string[] },
+    secret = newApiKeySecret(),
+  ): Promise<CreatedApiKey> {
     const name = input.name?.trim() ?? '';
     const errors = [];
     if (name.length === 0 || name.length > 100 || /[\u0000-\u001f]/.test(name)) {

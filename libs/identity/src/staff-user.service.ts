@@ -36,8 +36,10 @@ export class StaffUserService {
     const email = input.email?.trim().toLowerCase() ?? '';
     const name = input.name?.trim() ?? '';
     const errors: FieldError[] = [];
-    if (!EMAIL.test(email) || email.length > 254) errors.push({ path: 'email', message: 'must be an email address' });
-    if (name.length === 0 || name.length > 200) errors.push({ path: 'name', message: 'must be 1 to 200 characters' });
+    if (!EMAIL.test(email) || email.length > 254)
+      errors.push({ path: 'email', message: 'must be an email address' });
+    if (name.length === 0 || name.length > 200)
+      errors.push({ path: 'name', message: 'must be 1 to 200 characters' });
     if (!(STAFF_ROLES as readonly string[]).includes(input.role)) {
       errors.push({ path: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}` });
     }

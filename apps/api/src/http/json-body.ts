@@ -26,13 +26,20 @@ export function jsonDepth(value: unknown): number {
 export function useJsonBodyParser(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const parse = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser(['application/json', 'application/problem+json'], { bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
-    parse(req as Parameters<typeof parse>[0], body.toString('utf8'), (error, parsed) => {
-      if (error) return done(error as Error, undefined);
-      if (jsonDepth(parsed) > MAX_JSON_DEPTH) {
-        return done(new DomainException('malformed_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
-      }
-      done(null, parsed);
-    });
-  });
+  app.useBodyParser(
+    ['application/json', 'application/problem+json'],
+    { bodyLimit: BODY_LIMIT_BYTES },
+    (req, body, done) => {
+      parse(req as Parameters<typeof parse>[0], body.toString('utf8'), (error, parsed) => {
+        if (error) return done(error as Error, undefined);
+        if (jsonDepth(parsed) > MAX_JSON_DEPTH) {
+          return done(
+            new DomainException('malformed_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`),
+            undefined,
+          );
+        }
+        done(null, parsed);
+      });
+    },
+  );
 }

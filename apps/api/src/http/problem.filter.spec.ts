@@ -13,8 +13,14 @@ describe('toProblem', () => {
   });
 
   it('carries field errors of a validation failure', () => {
-    const problem = toProblem(new ValidationFailedException([{ path: 'borrower.phone', message: 'must be E.164' }]));
-    expect(problem).toMatchObject({ status: 400, code: 'validation_failed', errors: [{ path: 'borrower.phone', message: 'must be E.164' }] });
+    const problem = toProblem(
+      new ValidationFailedException([{ path: 'borrower.phone', message: 'must be E.164' }]),
+    );
+    expect(problem).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      errors: [{ path: 'borrower.phone', message: 'must be E.164' }],
+    });
   });
 
   it('maps domain conflicts to 409 and expiry to 410', () => {
@@ -25,7 +31,9 @@ describe('toProblem', () => {
   it('maps framework HTTP errors and Fastify client errors by status', () => {
     expect(toProblem(new HttpNotFound()).code).toBe('not_found');
     expect(toProblem(new PayloadTooLargeException()).code).toBe('payload_too_large');
-    expect(toProblem(Object.assign(new Error('bad json'), { statusCode: 400 })).code).toBe('malformed_request');
+    expect(toProblem(Object.assign(new Error('bad json'), { statusCode: 400 })).code).toBe(
+      'malformed_request',
+    );
     expect(toProblem(Object.assign(new Error('too big'), { statusCode: 413 })).status).toBe(413);
   });
 

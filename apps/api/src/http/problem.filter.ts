@@ -105,7 +105,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       // Only the error's class, code and stack: a database error's `detail` can quote personal data.
       const e = error as { name?: string; code?: string; message?: string; stack?: string };
-      this.logger.error({ err: { name: e?.name, code: e?.code, message: e?.message, stack: e?.stack }, reqId: request.id }, 'Unhandled error');
+      this.logger.error(
+        { err: { name: e?.name, code: e?.code, message: e?.message, stack: e?.stack }, reqId: request.id },
+        'Unhandled error',
+      );
     }
     if (problem.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
     void reply.status(problem.status).type('application/problem+json').send(problem);

@@ -1,0 +1,2 @@
+// The analytics domain library; filled by its issue. Import it only as @app/analytics.
+export {};

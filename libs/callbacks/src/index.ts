@@ -1,0 +1,2 @@
+// The callbacks domain library; filled by its issue. Import it only as @app/callbacks.
+export {};

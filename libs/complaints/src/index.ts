@@ -1,0 +1,2 @@
+// The complaints domain library; filled by its issue. Import it only as @app/complaints.
+export {};

@@ -1,0 +1,2 @@
+// The messaging domain library; filled by its issue. Import it only as @app/messaging.
+export {};

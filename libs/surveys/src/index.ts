@@ -1,0 +1,2 @@
+// The surveys domain library; filled by its issue. Import it only as @app/surveys.
+export {};
