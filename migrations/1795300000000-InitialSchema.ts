@@ -79,7 +79,7 @@ export class InitialSchema1795300000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         attributes jsonb NOT NULL DEFAULT '{}',
         body_hash bytea NOT NULL,
-        outcome jsonb NOT NULL,
+        outcome json NOT NULL, -- json, not jsonb: a replay answers byte for byte what the first call answered
         received_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT contact_event_external_id_key UNIQUE (external_id)
       );

@@ -1,4 +1,5 @@
 import { InitialSchema1795300000000 } from './1795300000000-InitialSchema';
+import { SurveyProgrammesAndDispatch1795300100000 } from './1795300100000-SurveyProgrammesAndDispatch';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
-export const MIGRATIONS = [InitialSchema1795300000000];
+export const MIGRATIONS = [InitialSchema1795300000000, SurveyProgrammesAndDispatch1795300100000];

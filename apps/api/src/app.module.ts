@@ -6,7 +6,11 @@ import { Clock, LoggingModule } from '@app/core';
 import { DatabaseModule } from '@app/database';
 import { DemoModule } from '@app/demo';
 import { IdentityModule } from '@app/identity';
+import { CalendarModule } from '@app/calendar';
+import { SurveysModule } from '@app/surveys';
 import { ApiKeyController } from './auth/api-key.controller';
+import { ContactEventsController } from './contact-events/contact-events.controller';
+import { InvitationsController } from './invitations/invitations.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
@@ -33,9 +37,17 @@ export class AppModule {
         AuditModule,
         IdentityModule,
         DemoModule,
+        CalendarModule,
+        SurveysModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, PrometheusController, ApiKeyController],
+      controllers: [
+        HealthController,
+        PrometheusController,
+        ApiKeyController,
+        ContactEventsController,
+        InvitationsController,
+      ],
       providers: [PrometheusService, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
       exports: [IdentityModule, ApiKeyGuard],
     };

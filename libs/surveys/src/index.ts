@@ -1,2 +1,7 @@
-// The surveys domain library; filled by its issue. Import it only as @app/surveys.
-export {};
+export * from './contact-policy';
+export * from './invitation-query.service';
+export * from './invitation-token';
+export * from './record-contact-events.use-case';
+export * from './survey-catalog.service';
+export * from './survey.model';
+export * from './surveys.module';

@@ -1,0 +1,80 @@
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { FieldError } from '@app/core';
+import { flattenValidationErrors } from './validation.pipe';
+
+// Control characters (C0, DEL, C1) and bidirectional overrides/isolates: never legitimate in our text fields.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// Identifiers additionally refuse invisible format characters (zero-width, BOM) and spaces at the ends.
+const UNSAFE_ID = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
+/** Printable text: no control characters or direction overrides (identifiers: no invisible characters either). */
+export function IsSafeText(
+  options: { identifier?: boolean } = {},
+  validationOptions?: ValidationOptions,
+): PropertyDecorator {
+  return (object, propertyName) =>
+    registerDecorator({
+      name: 'isSafeText',
+      target: object.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: options.identifier
+          ? '$property must not contain control, invisible or direction-override characters, or surrounding spaces'
+          : '$property must not contain control or direction-override characters',
+        ...validationOptions,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          (options.identifier
+            ? !UNSAFE_ID.test(value) && value.trim() === value && value.length > 0
+            : !UNSAFE.test(value)),
+      },
+    });
+}
+
+/** A valid phone number written in E.164 (`+79991234567`), checked against the numbering plan. */
+export function IsE164(validationOptions?: ValidationOptions): PropertyDecorator {
+  return (object, propertyName) =>
+    registerDecorator({
+      name: 'isE164',
+      target: object.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: '$property must be a valid phone number in E.164 format, e.g. +79991234567',
+        ...validationOptions,
+      },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || !/^\+[1-9]\d{6,14}$/.test(value) || !isValidPhoneNumber(value))
+            return false;
+          try {
+            return parsePhoneNumberWithError(value).number === value;
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
+
+/** Validates one plain object against a DTO class, as the global pipe does (used per item in batches). */
+export async function validateItem<T extends object>(
+  cls: new () => T,
+  plain: unknown,
+): Promise<{ value: T; errors: FieldError[] }> {
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    return { value: plain as T, errors: [{ path: '', message: 'must be an object' }] };
+  }
+  const value = plainToInstance(cls, plain);
+  const errors = await validate(value, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  return { value, errors: flattenValidationErrors(errors) };
+}

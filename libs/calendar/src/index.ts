@@ -1,0 +1,3 @@
+export * from './calendar.module';
+export * from './quiet-hours';
+export * from './working-calendar.service';

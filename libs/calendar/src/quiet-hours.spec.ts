@@ -1,0 +1,68 @@
+import { DEFAULT_QUIET_HOURS, isValidTimeZone, nextAllowedSendTime } from './quiet-hours';
+import { isWeekday } from './working-calendar.service';
+
+const weekdays = isWeekday;
+const at = (iso: string) => new Date(iso);
+
+describe('nextAllowedSendTime', () => {
+  it('keeps a time inside the working-day window (08:00–22:00 local)', () => {
+    // Wednesday 2026-11-18 10:00 in Novosibirsk (UTC+7) = 03:00Z
+    expect(
+      nextAllowedSendTime(at('2026-11-18T03:00:00Z'), 'Asia/Novosibirsk', weekdays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-11-18T03:00:00Z'));
+  });
+
+  it('moves an early-morning time to 08:00 local on a working day', () => {
+    // Wednesday 06:30 Moscow (UTC+3) → 08:00 Moscow = 05:00Z
+    expect(
+      nextAllowedSendTime(at('2026-11-18T03:30:00Z'), 'Europe/Moscow', weekdays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-11-18T05:00:00Z'));
+  });
+
+  it('moves a late-evening time to the next morning, using the day-off window on Saturday', () => {
+    // Friday 23:15 Moscow → Saturday 09:00 Moscow = 06:00Z
+    expect(
+      nextAllowedSendTime(at('2026-11-20T20:15:00Z'), 'Europe/Moscow', weekdays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-11-21T06:00:00Z'));
+  });
+
+  it('closes at 20:00 on a day off', () => {
+    // Sunday 20:30 Moscow → Monday 08:00 Moscow = 05:00Z
+    expect(
+      nextAllowedSendTime(at('2026-11-22T17:30:00Z'), 'Europe/Moscow', weekdays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-11-23T05:00:00Z'));
+  });
+
+  it('treats a public holiday from the calendar as a day off', () => {
+    const holidays = (d: string) => d !== '2026-11-04' && weekdays(d);
+    // Wednesday 2026-11-04 (Unity Day) 08:30 Moscow is before 09:00 → 09:00 = 06:00Z
+    expect(
+      nextAllowedSendTime(at('2026-11-04T05:30:00Z'), 'Europe/Moscow', holidays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-11-04T06:00:00Z'));
+  });
+
+  it('follows the borrower’s zone, not the server’s', () => {
+    // 12:00Z is 21:00 in Vladivostok (UTC+10) on a Wednesday: allowed; 13:30Z is 23:30 → next day 08:00 = 22:00Z
+    expect(
+      nextAllowedSendTime(at('2026-11-18T11:00:00Z'), 'Asia/Vladivostok', weekdays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-11-18T11:00:00Z'));
+    expect(
+      nextAllowedSendTime(at('2026-11-18T13:30:00Z'), 'Asia/Vladivostok', weekdays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-11-18T22:00:00Z'));
+  });
+
+  it('handles a daylight-saving change in the borrower’s zone', () => {
+    // Berlin leaves DST on Sunday 2026-10-25; 05:00 local on Monday 26th (UTC+1) = 04:00Z → 08:00 local = 07:00Z
+    expect(
+      nextAllowedSendTime(at('2026-10-26T04:00:00Z'), 'Europe/Berlin', weekdays, DEFAULT_QUIET_HOURS),
+    ).toEqual(at('2026-10-26T07:00:00Z'));
+  });
+});
+
+describe('isValidTimeZone', () => {
+  it('accepts IANA zones and refuses the rest', () => {
+    expect(isValidTimeZone('Asia/Novosibirsk')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+    expect(isValidTimeZone('+07:00 OR 1=1')).toBe(false);
+  });
+});

@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon';
+import { WorkingDayLookup } from './working-calendar.service';
+
+/** Local times of day, "HH:MM", between which messages may be sent. */
+export interface QuietHours {
+  workday: { start: string; end: string };
+  dayOff: { start: string; end: string };
+}
+
+export const DEFAULT_QUIET_HOURS: QuietHours = {
+  workday: { start: '08:00', end: '22:00' },
+  dayOff: { start: '09:00', end: '20:00' },
+};
+
+function at(day: DateTime, hhmm: string): DateTime {
+  const [hour, minute] = hhmm.split(':').map(Number);
+  return day.set({ hour, minute, second: 0, millisecond: 0 });
+}
+
+/**
+ * The first instant at or after `instant` that is outside quiet hours in `timeZone`: a message due
+ * in quiet hours waits for the next allowed minute (working days and days off have their own window).
+ */
+export function nextAllowedSendTime(
+  instant: Date,
+  timeZone: string,
+  isWorkingDay: WorkingDayLookup,
+  hours: QuietHours,
+): Date {
+  const local = DateTime.fromJSDate(instant, { zone: timeZone });
+  for (let offset = 0; offset < 30; offset++) {
+    const day = local.plus({ days: offset }).startOf('day');
+    const window = isWorkingDay(day.toISODate()!) ? hours.workday : hours.dayOff;
+    const start = at(day, window.start);
+    const end = at(day, window.end);
+    if (offset === 0) {
+      if (local < start) return start.toJSDate();
+      if (local < end) return instant;
+    } else {
+      return start.toJSDate();
+    }
+  }
+  return instant;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return DateTime.local().setZone(zone).isValid;
+}

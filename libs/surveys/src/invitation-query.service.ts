@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Clock, NotFoundException } from '@app/core';
+import { DataSource } from 'typeorm';
+import { Channel, Locale, LocalizedText, SurveyKind, SurveyQuestion } from './survey.model';
+
+export interface InvitationView {
+  id: string;
+  status: string;
+  channel: Channel;
+  survey: string;
+  sendAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  answeredAt: string | null;
+  expiresAt: string;
+  response: { score: number; answers: Record<string, number>; comment: string | null } | null;
+}
+
+export interface PendingSurvey {
+  invitationId: string;
+  expiresAt: string;
+  survey: {
+    key: string;
+    kind: SurveyKind;
+    questions: {
+      id: string;
+      text: string;
+      min: number;
+      max: number;
+      minLabel: string | null;
+      maxLabel: string | null;
+    }[];
+    commentPrompt: string | null;
+  };
+}
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function localize(text: LocalizedText | null | undefined, locale: Locale): string | null {
+  if (!text) return null;
+  return text[locale] ?? text.ru ?? text.en ?? null;
+}
+
+/** Reads of invitations for integrators: one invitation's state, and a borrower's open in-app surveys. */
+@Injectable()
+export class InvitationQueries {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(id: string): Promise<InvitationView> {
+    if (!UUID.test(id)) throw new NotFoundException('The invitation');
+    const rows: {
+      id: string;
+      status: string;
+      channel: Channel;
+      key: string;
+      send_at: Date;
+      sent_at: Date | null;
+      delivered_at: Date | null;
+      answered_at: Date | null;
+      expires_at: Date;
+      score: string | null;
+      answers: Record<string, number> | null;
+      comment: string | null;
+    }[] = await this.db.query(
+      `SELECT i.id, i.status, i.channel, s.key, i.send_at, i.sent_at, i.delivered_at, i.answered_at, i.expires_at,
+              r.score, r.answers, r.comment
+         FROM invitation i JOIN survey s ON s.id = i.survey_id LEFT JOIN response r ON r.invitation_id = i.id
+        WHERE i.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundException('The invitation');
+    return {
+      id: row.id,
+      status: row.status,
+      channel: row.channel,
+      survey: row.key,
+      sendAt: row.send_at.toISOString(),
+      sentAt: iso(row.sent_at),
+      deliveredAt: iso(row.delivered_at),
+      answeredAt: iso(row.answered_at),
+      expiresAt: row.expires_at.toISOString(),
+      response: row.answers ? { score: Number(row.score), answers: row.answers, comment: row.comment } : null,
+    };
+  }
+
+  /** Open in-app invitations of a borrower (released by the worker, not answered, not expired), in the borrower's locale. */
+  async pendingInApp(borrowerExternalId: string): Promise<PendingSurvey[]> {
+    const rows: {
+      id: string;
+      expires_at: Date;
+      locale: Locale;
+      key: string;
+      kind: SurveyKind;
+      questions: SurveyQuestion[];
+      comment_prompt: LocalizedText | null;
+    }[] = await this.db.query(
+      `SELECT i.id, i.expires_at, b.locale, s.key, s.kind, s.questions, s.comment_prompt
+         FROM borrower b
+         JOIN invitation i ON i.borrower_id = b.id AND i.channel = 'in_app' AND i.status IN ('sent', 'delivered')
+         JOIN survey s ON s.id = i.survey_id
+        WHERE b.external_id = $1 AND i.expires_at > $2
+        ORDER BY i.send_at`,
+      [borrowerExternalId, this.clock.now()],
+    );
+    return rows.map((row) => ({
+      invitationId: row.id,
+      expiresAt: row.expires_at.toISOString(),
+      survey: {
+        key: row.key,
+        kind: row.kind,
+        questions: row.questions.map((q) => ({
+          id: q.id,
+          text: localize(q.text, row.locale)!,
+          min: q.min,
+          max: q.max,
+          minLabel: localize(q.minLabel, row.locale),
+          maxLabel: localize(q.maxLabel, row.locale),
+        })),
+        commentPrompt: localize(row.comment_prompt, row.locale),
+      },
+    }));
+  }
+}

@@ -1,0 +1,401 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isValidTimeZone, WorkingCalendar } from '@app/calendar';
+import { AppConfig } from '@app/config';
+import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { DataSource, EntityManager } from 'typeorm';
+import { decide, Decision, SkipReason } from './contact-policy';
+import { invitationTokenHash } from './invitation-token';
+import { Channel, Locale } from './survey.model';
+import { SurveyCatalog } from './survey-catalog.service';
+
+export interface ContactEventInput {
+  externalId: string;
+  occurredAt: string;
+  touchpoint: string;
+  product?: string | null;
+  agentRef?: string | null;
+  preferredChannel?: Channel | null;
+  attributes?: Record<string, string | number | boolean | null> | null;
+  borrower: {
+    externalId: string;
+    name?: string | null;
+    phone?: string | null;
+    email?: string | null;
+    locale?: Locale | null;
+    timeZone?: string | null;
+  };
+}
+
+export interface AcceptedEvent {
+  eventId: string;
+  invitation: {
+    id: string;
+    status: 'scheduled';
+    channel: Channel;
+    survey: string;
+    sendAt: string;
+    expiresAt: string;
+  } | null;
+  skipped?: SkipReason;
+}
+
+export type ContactEventResult =
+  { outcome: 'created' | 'replayed'; body: AcceptedEvent } | { outcome: 'rejected'; error: DomainException };
+
+/** How far ahead of our clock an event may claim to have happened (clock skew between systems). */
+const FUTURE_SKEW_MS = 5 * 60_000;
+const DEFAULT_TIME_ZONE = 'Europe/Moscow';
+const NOTIFY_HORIZON_MS = 60_000;
+export const INVITATION_DUE_CHANNEL = 'resonance_invitation_due';
+
+/** Canonical JSON (keys sorted at every level), so the same body in another key order is the same body. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+interface Fresh {
+  index: number;
+  input: ContactEventInput;
+  hash: Buffer;
+  occurredAt: Date;
+}
+
+interface BorrowerState {
+  id: string;
+  external_id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  locale: Locale;
+  time_zone: string;
+  sms_opted_out: boolean;
+  email_opted_out: boolean;
+}
+
+/**
+ * Records contact events from the lender's systems and schedules their surveys: one transaction for
+ * a whole batch, set-based statements, and idempotency by `externalId` held by the database
+ * (a transaction-scoped advisory lock per id serialises concurrent duplicates; the unique constraint
+ * is the last word). The same body again replays the first answer; another body is a conflict.
+ */
+@Injectable()
+export class RecordContactEvents {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly catalog: SurveyCatalog,
+    private readonly calendar: WorkingCalendar,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(inputs: ContactEventInput[]): Promise<ContactEventResult[]> {
+    const { surveys, policy } = await this.catalog.current();
+    const isWorkingDay = await this.calendar.lookup();
+    const results: ContactEventResult[] = new Array(inputs.length);
+    const firstByExternalId = new Map<string, Fresh>();
+    const duplicates: Fresh[] = [];
+    const now = this.clock.now();
+
+    inputs.forEach((input, index) => {
+      const errors = this.validate(input, policy.touchpoints, now);
+      if (errors.length > 0) {
+        results[index] = { outcome: 'rejected', error: new ValidationFailedException(errors) };
+        return;
+      }
+      const fresh: Fresh = {
+        index,
+        input,
+        hash: createHash('sha256').update(canonicalJson(input)).digest(),
+        occurredAt: new Date(input.occurredAt),
+      };
+      if (firstByExternalId.has(input.externalId)) duplicates.push(fresh);
+      else firstByExternalId.set(input.externalId, fresh);
+    });
+
+    const work = [...firstByExternalId.values()];
+    if (work.length > 0) {
+      const decided = await this.withRetry(() =>
+        this.db.transaction('READ COMMITTED', (manager) =>
+          this.record(manager, work, { surveys, policy, isWorkingDay, now }),
+        ),
+      );
+      for (const [index, result] of decided) results[index] = result;
+    }
+
+    for (const duplicate of duplicates) {
+      const first = firstByExternalId.get(duplicate.input.externalId)!;
+      const firstResult = results[first.index]!;
+      results[duplicate.index] =
+        firstResult.outcome === 'rejected'
+          ? firstResult
+          : duplicate.hash.equals(first.hash)
+            ? { outcome: 'replayed', body: firstResult.body }
+            : { outcome: 'rejected', error: conflict(duplicate.input.externalId) };
+    }
+    return results;
+  }
+
+  private validate(input: ContactEventInput, touchpoints: string[], now: Date): FieldError[] {
+    const errors: FieldError[] = [];
+    if (!touchpoints.includes(input.touchpoint)) {
+      errors.push({ path: 'touchpoint', message: `must be one of ${touchpoints.join(', ')}` });
+    }
+    const occurredAt = Date.parse(input.occurredAt);
+    if (Number.isNaN(occurredAt) || occurredAt < Date.UTC(2000, 0, 1)) {
+      errors.push({ path: 'occurredAt', message: 'must be a date after 2000-01-01' });
+    } else if (occurredAt > now.getTime() + FUTURE_SKEW_MS) {
+      errors.push({ path: 'occurredAt', message: 'must not be in the future' });
+    }
+    if (input.borrower.timeZone && !isValidTimeZone(input.borrower.timeZone)) {
+      errors.push({ path: 'borrower.timeZone', message: 'must be an IANA time zone such as Europe/Moscow' });
+    }
+    return errors;
+  }
+
+  private async record(
+    manager: EntityManager,
+    work: Fresh[],
+    context: {
+      surveys: Awaited<ReturnType<SurveyCatalog['current']>>['surveys'];
+      policy: Awaited<ReturnType<SurveyCatalog['current']>>['policy'];
+      isWorkingDay: (d: string) => boolean;
+      now: Date;
+    },
+  ): Promise<Map<number, ContactEventResult>> {
+    const results = new Map<number, ContactEventResult>();
+    const externalIds = work.map((w) => w.input.externalId);
+    await manager.query(
+      `SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(id, 0) AS h FROM unnest($1::text[]) AS id ORDER BY 1) locks`,
+      [externalIds],
+    );
+
+    const existing: { external_id: string; body_hash: Buffer; outcome: AcceptedEvent }[] =
+      await manager.query(
+        `SELECT external_id, body_hash, outcome FROM contact_event WHERE external_id = ANY($1::text[])`,
+        [externalIds],
+      );
+    const existingById = new Map(existing.map((e) => [e.external_id, e]));
+    const fresh: Fresh[] = [];
+    for (const w of work) {
+      const found = existingById.get(w.input.externalId);
+      if (!found) fresh.push(w);
+      else if (found.body_hash.equals(w.hash))
+        results.set(w.index, { outcome: 'replayed', body: found.outcome });
+      else results.set(w.index, { outcome: 'rejected', error: conflict(w.input.externalId) });
+    }
+    if (fresh.length === 0) return results;
+
+    const borrowers = await this.upsertBorrowers(manager, fresh);
+    const capStart = new Date(context.now.getTime() - context.policy.capDays * 86_400_000);
+    const recent: { borrower_id: string }[] = await manager.query(
+      `SELECT DISTINCT borrower_id FROM invitation
+        WHERE borrower_id = ANY($1::uuid[]) AND created_at > $2 AND status NOT IN ('cancelled', 'failed')`,
+      [[...new Set([...borrowers.values()].map((b) => b.id))], capStart],
+    );
+    const invited = new Set(recent.map((r) => r.borrower_id));
+
+    const events: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
+    const invitations: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+    let notify = false;
+    for (const w of fresh) {
+      const borrower = borrowers.get(w.input.borrower.externalId)!;
+      const decision: Decision = decide(
+        {
+          externalId: w.input.externalId,
+          touchpoint: w.input.touchpoint,
+          product: w.input.product ?? null,
+          occurredAt: w.occurredAt,
+          preferredChannel: w.input.preferredChannel ?? null,
+        },
+        {
+          phone: borrower.phone,
+          email: borrower.email,
+          timeZone: borrower.time_zone,
+          smsOptedOut: borrower.sms_opted_out,
+          emailOptedOut: borrower.email_opted_out,
+          recentlyInvited: context.policy.capDays > 0 && invited.has(borrower.id),
+        },
+        context.surveys,
+        context.policy,
+        context.now,
+        context.isWorkingDay,
+      );
+      const eventId = randomUUID();
+      let body: AcceptedEvent;
+      if (decision.invite) {
+        const invitationId = randomUUID();
+        invited.add(borrower.id);
+        body = {
+          eventId,
+          invitation: {
+            id: invitationId,
+            status: 'scheduled',
+            channel: decision.channel,
+            survey: decision.survey.key,
+            sendAt: decision.sendAt.toISOString(),
+            expiresAt: decision.expiresAt.toISOString(),
+          },
+        };
+        const row = [
+          invitationId,
+          eventId,
+          decision.survey.id,
+          decision.survey.version,
+          borrower.id,
+          decision.channel,
+          borrower.locale,
+          invitationTokenHash(this.config.appSecret, invitationId),
+          decision.sendAt,
+          decision.expiresAt,
+        ];
+        row.forEach((value, i) => invitations[i]!.push(value));
+        if (decision.sendAt.getTime() <= context.now.getTime() + NOTIFY_HORIZON_MS) notify = true;
+      } else {
+        body = { eventId, invitation: null, skipped: decision.reason };
+      }
+      const input = w.input;
+      const row = [
+        eventId,
+        input.externalId,
+        borrower.id,
+        input.touchpoint,
+        input.product ?? null,
+        input.agentRef ?? null,
+        input.preferredChannel ?? null,
+        w.occurredAt,
+        JSON.stringify(input.attributes ?? {}),
+        w.hash,
+        JSON.stringify(body),
+      ];
+      row.forEach((value, i) => events[i]!.push(value));
+      results.set(w.index, { outcome: 'created', body });
+    }
+
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, agent_ref, preferred_channel, occurred_at, attributes, body_hash, outcome, received_at)
+       SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[], $10::bytea[], $11::json[])
+       ON CONFLICT (external_id) DO NOTHING RETURNING id`,
+      [...events, context.now],
+    );
+    if (inserted.length !== fresh.length) throw new RetryableConflict();
+    if (invitations[0]!.length > 0) {
+      await manager.query(
+        `INSERT INTO invitation (id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at, next_attempt_at, created_at)
+         SELECT i.*, i.send_at, $11::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::uuid[], $6::text[], $7::text[], $8::bytea[], $9::timestamptz[], $10::timestamptz[])
+           AS i(id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at)`,
+        [...invitations, context.now],
+      );
+    }
+    if (notify) await manager.query(`SELECT pg_notify($1, '')`, [INVITATION_DUE_CHANNEL]);
+    return results;
+  }
+
+  /** Creates missing borrowers, locks every borrower of the batch (contact cap), updates what changed. */
+  private async upsertBorrowers(manager: EntityManager, fresh: Fresh[]): Promise<Map<string, BorrowerState>> {
+    const latest = new Map<string, ContactEventInput['borrower']>();
+    for (const w of fresh) {
+      const id = w.input.borrower.externalId;
+      latest.set(id, { ...latest.get(id), ...stripNulls(w.input.borrower), externalId: id });
+    }
+    const ids = [...latest.keys()].sort();
+    const column = <K extends keyof ContactEventInput['borrower']>(key: K) =>
+      ids.map((id) => latest.get(id)![key] ?? null);
+    await manager.query(
+      `INSERT INTO borrower (external_id, name, phone, email, locale, time_zone)
+       SELECT i.external_id, i.name, i.phone, i.email, coalesce(i.locale, $7), coalesce(i.time_zone, $8)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS i(external_id, name, phone, email, locale, time_zone)
+       ON CONFLICT (external_id) DO NOTHING`,
+      [
+        ids,
+        column('name'),
+        column('phone'),
+        column('email'),
+        column('locale'),
+        column('timeZone'),
+        this.config.defaultLocale,
+        DEFAULT_TIME_ZONE,
+      ],
+    );
+    const rows: BorrowerState[] = await manager.query(
+      `SELECT id, external_id, name, phone, email, locale, time_zone,
+              sms_opted_out_at IS NOT NULL AS sms_opted_out, email_opted_out_at IS NOT NULL AS email_opted_out
+         FROM borrower WHERE external_id = ANY($1::text[]) ORDER BY external_id FOR UPDATE`,
+      [ids],
+    );
+    const changed: BorrowerState[] = [];
+    for (const row of rows) {
+      const input = latest.get(row.external_id)!;
+      const next: BorrowerState = {
+        ...row,
+        name: input.name ?? row.name,
+        phone: input.phone ?? row.phone,
+        email: input.email ?? row.email,
+        locale: input.locale ?? row.locale,
+        time_zone: input.timeZone ?? row.time_zone,
+      };
+      if (
+        next.name !== row.name ||
+        next.phone !== row.phone ||
+        next.email !== row.email ||
+        next.locale !== row.locale ||
+        next.time_zone !== row.time_zone
+      ) {
+        changed.push(next);
+      }
+      Object.assign(row, next);
+    }
+    if (changed.length > 0) {
+      await manager.query(
+        `UPDATE borrower b SET name = i.name, phone = i.phone, email = i.email, locale = i.locale, time_zone = i.time_zone, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS i(id, name, phone, email, locale, time_zone)
+          WHERE b.id = i.id`,
+        [
+          changed.map((c) => c.id),
+          changed.map((c) => c.name),
+          changed.map((c) => c.phone),
+          changed.map((c) => c.email),
+          changed.map((c) => c.locale),
+          changed.map((c) => c.time_zone),
+        ],
+      );
+    }
+    return new Map(rows.map((r) => [r.external_id, r]));
+  }
+
+  /** Deadlocks and the (theoretical) lost race on the unique key are retried a few times. */
+  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        const retryable = error instanceof RetryableConflict || code === '40P01' || code === '40001';
+        if (!retryable || attempt >= 5) throw error;
+      }
+    }
+  }
+}
+
+class RetryableConflict extends Error {}
+
+function conflict(externalId: string): DomainException {
+  return new DomainException(
+    'idempotency_conflict',
+    `An event with externalId "${externalId.slice(0, 200)}" was recorded with a different body.`,
+  );
+}
+
+function stripNulls<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
+  ) as Partial<T>;
+}

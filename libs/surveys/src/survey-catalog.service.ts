@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ContactPolicy, Survey, surveyFromRow, SurveyRow } from './survey.model';
+
+const REFRESH_MS = 5_000;
+
+interface PolicyRow {
+  cap_days: number;
+  touchpoints: string[];
+  quiet_workday_start: string;
+  quiet_workday_end: string;
+  quiet_dayoff_start: string;
+  quiet_dayoff_end: string;
+  max_send_attempts: number;
+}
+
+const SURVEY_COLUMNS = `id, key, version, kind, name, questions, comment_prompt, trigger_touchpoints, products, channel_order,
+  delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority`;
+
+/**
+ * The current survey programmes and the contact policy, read on every contact event and so held in
+ * memory for a few seconds; an edit in this process takes effect at once, in others within 5 s.
+ */
+@Injectable()
+export class SurveyCatalog {
+  private snapshot: { surveys: Survey[]; policy: ContactPolicy; at: number } | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async current(): Promise<{ surveys: Survey[]; policy: ContactPolicy }> {
+    if (!this.snapshot || Date.now() - this.snapshot.at > REFRESH_MS) {
+      await (this.loading ??= this.load().finally(() => (this.loading = null)));
+    }
+    return this.snapshot!;
+  }
+
+  invalidate(): void {
+    this.snapshot = null;
+  }
+
+  /** Any version, current or not: invitations keep the version they were created with. */
+  async byId(id: string): Promise<Survey | null> {
+    const rows: SurveyRow[] = await this.db.query(`SELECT ${SURVEY_COLUMNS} FROM survey WHERE id = $1`, [id]);
+    return rows[0] ? surveyFromRow(rows[0]) : null;
+  }
+
+  private async load(): Promise<void> {
+    const [rows, policies] = await Promise.all([
+      this.db.query(`SELECT ${SURVEY_COLUMNS} FROM survey WHERE is_current AND active`) as Promise<
+        SurveyRow[]
+      >,
+      this.db.query(
+        `SELECT cap_days, touchpoints, to_char(quiet_workday_start, 'HH24:MI') AS quiet_workday_start,
+                to_char(quiet_workday_end, 'HH24:MI') AS quiet_workday_end, to_char(quiet_dayoff_start, 'HH24:MI') AS quiet_dayoff_start,
+                to_char(quiet_dayoff_end, 'HH24:MI') AS quiet_dayoff_end, max_send_attempts
+           FROM contact_policy`,
+      ) as Promise<PolicyRow[]>,
+    ]);
+    const p = policies[0];
+    if (!p) throw new Error('contact_policy has no row: run the migrations');
+    this.snapshot = {
+      at: Date.now(),
+      surveys: rows.map(surveyFromRow),
+      policy: {
+        capDays: p.cap_days,
+        touchpoints: p.touchpoints,
+        quietHours: {
+          workday: { start: p.quiet_workday_start, end: p.quiet_workday_end },
+          dayOff: { start: p.quiet_dayoff_start, end: p.quiet_dayoff_end },
+        },
+        maxSendAttempts: p.max_send_attempts,
+      },
+    };
+  }
+}

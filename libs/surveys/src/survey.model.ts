@@ -1,0 +1,85 @@
+export type SurveyKind = 'CSI' | 'NPS' | 'CLI';
+export type Channel = 'sms' | 'email' | 'in_app';
+export type Locale = 'ru' | 'en';
+export const CHANNELS: readonly Channel[] = ['sms', 'email', 'in_app'];
+
+export type LocalizedText = Record<Locale, string>;
+
+export interface SurveyQuestion {
+  id: string;
+  text: LocalizedText;
+  min: number;
+  max: number;
+  minLabel?: LocalizedText;
+  maxLabel?: LocalizedText;
+}
+
+/** One version of a survey programme. Invitations keep the version they were created with. */
+export interface Survey {
+  id: string;
+  key: string;
+  version: number;
+  kind: SurveyKind;
+  name: string;
+  questions: SurveyQuestion[];
+  commentPrompt: LocalizedText | null;
+  triggerTouchpoints: string[];
+  products: string[] | null;
+  channelOrder: Channel[];
+  delaySeconds: number;
+  expirySeconds: number;
+  reminderDelaySeconds: number | null;
+  sampleRate: number;
+  lowScoreThreshold: number;
+  active: boolean;
+  priority: number;
+}
+
+export interface SurveyRow {
+  id: string;
+  key: string;
+  version: number;
+  kind: SurveyKind;
+  name: string;
+  questions: SurveyQuestion[];
+  comment_prompt: LocalizedText | null;
+  trigger_touchpoints: string[];
+  products: string[] | null;
+  channel_order: Channel[];
+  delay_seconds: number;
+  expiry_seconds: number;
+  reminder_delay_seconds: number | null;
+  sample_rate: string;
+  low_score_threshold: string;
+  active: boolean;
+  priority: number;
+}
+
+export function surveyFromRow(row: SurveyRow): Survey {
+  return {
+    id: row.id,
+    key: row.key,
+    version: row.version,
+    kind: row.kind,
+    name: row.name,
+    questions: row.questions,
+    commentPrompt: row.comment_prompt,
+    triggerTouchpoints: row.trigger_touchpoints,
+    products: row.products,
+    channelOrder: row.channel_order,
+    delaySeconds: row.delay_seconds,
+    expirySeconds: row.expiry_seconds,
+    reminderDelaySeconds: row.reminder_delay_seconds,
+    sampleRate: Number(row.sample_rate),
+    lowScoreThreshold: Number(row.low_score_threshold),
+    active: row.active,
+    priority: row.priority,
+  };
+}
+
+export interface ContactPolicy {
+  capDays: number;
+  touchpoints: string[];
+  quietHours: { workday: { start: string; end: string }; dayOff: { start: string; end: string } };
+  maxSendAttempts: number;
+}
