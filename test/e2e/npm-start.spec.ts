@@ -9,6 +9,8 @@ import { cleanEnv, PROJECT_ROOT, spawnProcess, Spawned } from '../support/proces
  * Boots the product exactly as a newcomer does: `npm start` with no DATABASE_URL, so the embedded
  * PostgreSQL is created under DATA_DIR, migrated, seeded with demo data and served.
  */
+jest.setTimeout(120_000);
+
 describe('npm start on the embedded default', () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'resonance-start-')), 'data');
   chmodSync(join(dataDir, '..'), 0o755);
@@ -51,6 +53,63 @@ describe('npm start on the embedded default', () => {
     });
     expect(me).toMatchObject({ status: 200, body: { name: 'Demo integration' } });
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+  });
+
+  it('runs the worker in the same process: a contact event is surveyed through the Outbox at once', async () => {
+    const { baseUrl, apiKey } = await running!
+      .waitFor(
+        /API docs\s+(http:\/\/localhost:\d+)\/api\/docs[\s\S]*Demo API key \(all scopes\):\s+(rsn_\S+)/,
+      )
+      .then((m) => ({
+        baseUrl: m[1]!,
+        apiKey: m[2]!,
+      }));
+    // A zone where it is daytime now, so quiet hours do not hold the SMS back.
+    const zones = [
+      'Pacific/Kiritimati',
+      'Asia/Tokyo',
+      'Asia/Dubai',
+      'Europe/Moscow',
+      'Europe/London',
+      'America/Sao_Paulo',
+      'America/New_York',
+      'America/Los_Angeles',
+      'Pacific/Honolulu',
+    ];
+    const hour = (zone: string) =>
+      Number(
+        new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(
+          new Date(),
+        ),
+      );
+    const timeZone = zones.find((zone) => hour(zone) >= 10 && hour(zone) < 19)!;
+    const headers = { authorization: `Bearer ${apiKey}` };
+    const occurredAt = new Date(Date.now() - 3600_000).toISOString();
+    const posted = await request<{ invitation: { id: string; channel: string } }>(
+      `${baseUrl}/api/v1/contact-events`,
+      {
+        method: 'POST',
+        headers,
+        json: {
+          externalId: `start-${Date.now()}`,
+          occurredAt,
+          touchpoint: 'call',
+          borrower: { externalId: `start-b-${Date.now()}`, phone: '+79990001122', timeZone },
+        },
+      },
+    );
+    expect(posted.status).toBe(202);
+    expect(posted.body.invitation.channel).toBe('sms');
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'sent'; i++) {
+      status = (
+        await request<{ status: string }>(`${baseUrl}/api/v1/invitations/${posted.body.invitation.id}`, {
+          headers,
+        })
+      ).body.status;
+      if (status !== 'sent') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe('sent');
   });
 
   let cliKey = '';

@@ -8,9 +8,12 @@ import { DemoModule } from '@app/demo';
 import { IdentityModule } from '@app/identity';
 import { CalendarModule } from '@app/calendar';
 import { SurveysModule } from '@app/surveys';
+import { MessagingModule } from '@app/messaging';
 import { ApiKeyController } from './auth/api-key.controller';
 import { ContactEventsController } from './contact-events/contact-events.controller';
 import { InvitationsController } from './invitations/invitations.controller';
+import { UnsubscribeController } from './public/unsubscribe.controller';
+import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
@@ -39,6 +42,7 @@ export class AppModule {
         DemoModule,
         CalendarModule,
         SurveysModule,
+        MessagingModule,
         ...(options.imports ?? []),
       ],
       controllers: [
@@ -47,6 +51,8 @@ export class AppModule {
         ApiKeyController,
         ContactEventsController,
         InvitationsController,
+        TwilioWebhooksController,
+        UnsubscribeController,
       ],
       providers: [PrometheusService, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
       exports: [IdentityModule, ApiKeyGuard],

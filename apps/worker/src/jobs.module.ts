@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { CalendarModule } from '@app/calendar';
+import { MessagingModule } from '@app/messaging';
+import { DispatchJob } from './dispatch.job';
 
 /**
  * The worker's ticks, which call the domain's use cases. Hosted by the worker process, or by the API
  * process itself when RUN_WORKER is on (`npm start`), so both share one connection pool.
  */
 @Module({
-  imports: [ScheduleModule.forRoot()],
+  imports: [ScheduleModule.forRoot(), CalendarModule, MessagingModule],
+  providers: [DispatchJob],
 })
 export class WorkerJobsModule {}

@@ -103,6 +103,13 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, DEMO_DATA: 'sure' }, 'DEMO_DATA', false],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', false],
     [
+      { DATABASE_URL: DB, APP_SECRET: SECRET, LENDER_NAME: 'A very long lender name indeed' },
+      'LENDER_NAME',
+      false,
+    ],
+    [{ DATABASE_URL: DB, APP_SECRET: SECRET, LENDER_NAME: '<script>' }, 'LENDER_NAME', false],
+    [{ DATABASE_URL: DB, APP_SECRET: SECRET, BRAND_COLOR: 'red' }, 'BRAND_COLOR', false],
+    [
       { DATABASE_URL: DB, APP_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: 'admin@x.io' },
       'BOOTSTRAP_ADMIN_PASSWORD',
       false,

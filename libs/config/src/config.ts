@@ -48,6 +48,10 @@ export class AppConfig {
   readonly bootstrapAdmin!: { email: string; password: string } | null;
   readonly demoData!: boolean;
   readonly logLevel!: LogLevel;
+  /** `LENDER_NAME`: signs SMS and emails; short so an SMS stays one segment. */
+  readonly lenderName!: string;
+  /** `BRAND_COLOR`: accent colour of emails and survey pages. */
+  readonly brandColor!: string;
 
   static of(values: AppConfig): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -204,6 +208,13 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
 
   const demoData = parseBoolean('DEMO_DATA', read(env, 'DEMO_DATA'), databaseUrl === null);
   const logLevel = oneOf('LOG_LEVEL', read(env, 'LOG_LEVEL') ?? 'info', LOG_LEVELS);
+  const lenderName = read(env, 'LENDER_NAME') ?? 'Resonance';
+  if (lenderName.length > 16 || /[\u0000-\u001f\u007f<>{}]/.test(lenderName)) {
+    throw new ConfigError('LENDER_NAME', 'must be at most 16 printable characters (it signs every SMS).');
+  }
+  const brandColor = read(env, 'BRAND_COLOR') ?? '#1f5fbf';
+  if (!/^#[0-9a-fA-F]{6}$/.test(brandColor))
+    throw new ConfigError('BRAND_COLOR', 'must be a colour like #1f5fbf.');
 
   return AppConfig.of({
     databaseUrl,
@@ -221,6 +232,8 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
     bootstrapAdmin,
     demoData,
     logLevel,
+    lenderName,
+    brandColor,
   } as AppConfig);
 }
 

@@ -1,4 +1,5 @@
 export * from './clock.port';
 export * from './domain.exception';
 export * from './logging.module';
+export * from './project-root';
 export * from './secrets';

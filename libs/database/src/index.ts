@@ -2,4 +2,5 @@ export * from './connection';
 export * from './database.module';
 export * from './embedded-postgres';
 export * from './migrations';
+export * from './query-rows';
 export * from './runtime';

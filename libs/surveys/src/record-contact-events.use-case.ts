@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isValidTimeZone, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { queryRows } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { decide, Decision, SkipReason } from './contact-policy';
 import { invitationTokenHash } from './invitation-token';
@@ -280,7 +281,9 @@ export class RecordContactEvents {
       results.set(w.index, { outcome: 'created', body });
     }
 
-    const inserted: unknown[] = await manager.query(
+    const inserted = await queryRows(
+      manager,
+
       `INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, agent_ref, preferred_channel, occurred_at, attributes, body_hash, outcome, received_at)
        SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[], $10::bytea[], $11::json[])
        ON CONFLICT (external_id) DO NOTHING RETURNING id`,

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { InvitationQueries } from './invitation-query.service';
+import { OptOutService } from './opt-out.service';
 import { RecordContactEvents } from './record-contact-events.use-case';
 import { SurveyCatalog } from './survey-catalog.service';
 
 @Module({
-  providers: [SurveyCatalog, RecordContactEvents, InvitationQueries],
-  exports: [SurveyCatalog, RecordContactEvents, InvitationQueries],
+  providers: [SurveyCatalog, RecordContactEvents, InvitationQueries, OptOutService],
+  exports: [SurveyCatalog, RecordContactEvents, InvitationQueries, OptOutService],
 })
 export class SurveysModule {}

@@ -1,0 +1,98 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DispatchInvitations, ExpireInvitations } from '@app/messaging';
+import { INVITATION_DUE_CHANNEL } from '@app/surveys';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+const TICK_MS = 5_000;
+const EXPIRY_EVERY_MS = 60_000;
+const RECONNECT_MS = 2_000;
+
+/**
+ * Sends what is due: woken at once by LISTEN/NOTIFY when an event schedules an invitation for now,
+ * and by a periodic tick for everything else (scheduled sends, retries, reminders, expiry).
+ */
+@Injectable()
+export class DispatchJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DispatchJob.name);
+  private listener: Client | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private lastExpiry = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly dispatch: DispatchInvitations,
+    private readonly expire: ExpireInvitations,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen();
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.listener?.end().catch(() => undefined);
+    await this.running;
+  }
+
+  @Interval(TICK_MS)
+  tick(): void {
+    this.wake();
+  }
+
+  /** Runs a pass now, or right after the current one if a pass is running. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass()
+      .catch((error: { name?: string; code?: string }) =>
+        this.logger.error({ err: { name: error?.name, code: error?.code } }, 'dispatch pass failed'),
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async pass(): Promise<void> {
+    for (;;) {
+      const report = await this.dispatch.dispatchDue();
+      if (report.claimed === 0 || this.stopped) break;
+    }
+    if (!this.stopped) await this.dispatch.sendReminders();
+    if (Date.now() - this.lastExpiry > EXPIRY_EVERY_MS && !this.stopped) {
+      this.lastExpiry = Date.now();
+      await this.expire.execute();
+    }
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const url = (this.db.options as { url?: string }).url;
+    const client = new Client({ connectionString: url, application_name: 'resonance-worker-listen' });
+    client.on('notification', () => this.wake());
+    client.on('error', () => {
+      this.listener = null;
+      setTimeout(() => void this.listen().catch(() => undefined), RECONNECT_MS).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${INVITATION_DUE_CHANNEL}`);
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => undefined);
+      setTimeout(() => void this.listen().catch(() => undefined), RECONNECT_MS).unref();
+    }
+  }
+}

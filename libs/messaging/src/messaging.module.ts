@@ -1,0 +1,51 @@
+import { Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { SurveysModule } from '@app/surveys';
+import { OutboxEmailSender, OutboxSmsSender } from './adapters/outbox.sms-sender';
+import { SmtpEmailSender } from './adapters/smtp.email-sender';
+import { TwilioSmsSender } from './adapters/twilio.sms-sender';
+import { DeliveryStatusService } from './delivery-status.service';
+import { DispatchInvitations } from './dispatch-invitations.use-case';
+import { ExpireInvitations } from './expire-invitations.use-case';
+import { EmailSender, SmsSender } from './sender.port';
+import { SmsPacer } from './sms-pacer.service';
+import { TemplateRenderer } from './template-renderer.service';
+
+/** Transports chosen by configuration: Twilio and SMTP when configured, the Outbox otherwise. */
+@Module({
+  imports: [SurveysModule],
+  providers: [
+    {
+      provide: SmsSender,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): SmsSender =>
+        config.twilio ? new TwilioSmsSender(config.twilio) : new OutboxSmsSender(),
+    },
+    {
+      provide: EmailSender,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): EmailSender =>
+        config.smtp ? new SmtpEmailSender(config.smtp.url, config.emailFrom) : new OutboxEmailSender(),
+    },
+    SmsPacer,
+    TemplateRenderer,
+    DispatchInvitations,
+    ExpireInvitations,
+    DeliveryStatusService,
+  ],
+  exports: [
+    DispatchInvitations,
+    ExpireInvitations,
+    DeliveryStatusService,
+    TemplateRenderer,
+    SmsSender,
+    EmailSender,
+  ],
+})
+export class MessagingModule implements OnApplicationShutdown {
+  constructor(private readonly email: EmailSender) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.email.close?.();
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppConfig } from '@app/config';
+import { DataSource } from 'typeorm';
+
+/**
+ * Paces SMS per sender at SMS_SENDER_MPS across every worker: each send reserves the sender's next
+ * free slot in the database (one row per sender) and waits for it. Wall-clock time on purpose: the
+ * provider counts real seconds, whatever the domain clock says.
+ */
+@Injectable()
+export class SmsPacer {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async waitForSlot(sender: string): Promise<void> {
+    const intervalMs = 1000 / this.config.smsSenderMps;
+    const rows: { slot: Date }[] = await this.db.query(
+      `INSERT INTO sms_sender_pace AS p (sender, next_slot_at) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
+       ON CONFLICT (sender) DO UPDATE SET next_slot_at = greatest(p.next_slot_at, clock_timestamp()) + $2 * interval '1 millisecond'
+       RETURNING next_slot_at - $2 * interval '1 millisecond' AS slot`,
+      [sender, intervalMs],
+    );
+    const waitMs = rows[0]!.slot.getTime() - Date.now();
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
