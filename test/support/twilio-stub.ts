@@ -30,6 +30,9 @@ export class TwilioStub {
   private server!: Server;
   port = 0;
 
+  /** Answers 429 (Twilio 20429) when more than `rateLimitMps` (+1 for timer jitter) arrive within a second. */
+  constructor(private readonly rateLimitMps: number | null = null) {}
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
@@ -64,6 +67,12 @@ export class TwilioStub {
       return reply(404, { code: 20404, message: 'Not found', status: 404 });
     if (auth !== `${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`)
       return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
+    if (this.rateLimitMps !== null) {
+      const now = Date.now();
+      const recent = this.messages.filter((m) => now - m.at < 1000).length;
+      if (recent >= this.rateLimitMps + 1)
+        return reply(429, { code: 20429, message: 'Too Many Requests', status: 429 });
+    }
     const fault = this.faults.shift();
     if (fault?.kind === 'hang') {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));

@@ -13,6 +13,7 @@ import { MessagePurpose, MessageLocale, TemplateRenderer } from './template-rend
 /** How long a claimed invitation stays invisible to other workers while this one sends it. */
 const LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
+const SEND_CONCURRENCY = 8;
 const BACKOFF_MAX_MS = 60 * 60_000;
 
 interface ClaimedInvitation {
@@ -132,9 +133,7 @@ export class DispatchInvitations {
       const survey = await this.catalog.byId(id);
       if (survey) surveys.set(id, survey);
     }
-    // SMS one at a time in slot order (paced); email and in-app side by side.
-    const sms = claimed.filter((c) => c.channel === 'sms');
-    const rest = claimed.filter((c) => c.channel !== 'sms');
+    // Side by side; SMS still leave one per pacing slot (each send reserves its own).
     const handle = async (invitation: ClaimedInvitation) => {
       const outcome = await this.handle(
         invitation,
@@ -153,12 +152,7 @@ export class DispatchInvitations {
       });
       report[outcome] += 1;
     };
-    await Promise.all([
-      (async () => {
-        for (const invitation of sms) await handle(invitation);
-      })(),
-      mapLimit(rest, 8, handle),
-    ]);
+    await mapLimit(claimed, SEND_CONCURRENCY, handle);
     return report;
   }
 

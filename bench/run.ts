@@ -1,0 +1,72 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { dispatch, ingestion, Options, pacing, Row } from './scenarios';
+import { BenchDatabase, ROOT } from './support';
+
+const SCENARIOS: Record<string, (db: BenchDatabase, options: Options) => Promise<Row[]>> = {
+  ingestion,
+  dispatch,
+  pacing,
+};
+
+const fmt = (n: number | null, digits = 0) =>
+  n === null
+    ? '—'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function table(rows: Row[], machine: string, options: Options): string {
+  const lines = [
+    `Resonance bench — ${new Date().toISOString()} — ${machine}${options.quick ? ' — quick' : ''}`,
+    '',
+    '| scenario | baseline | baseline value | Resonance | ratio | target | pass | notes |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.baseline} | ${fmt(r.baselineValue)} ${r.baselineValue === null ? '' : r.unit} | ${fmt(r.value)} ${r.unit} | ${r.ratio === null ? '—' : `${fmt(r.ratio, 2)}×`} | ${r.target} | ${r.pass === null ? 'n/a' : r.pass ? 'yes' : 'no'} | ${r.notes} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * `npm run bench [scenario…] [--quick]`: each scenario runs its baseline and Resonance back to back on
+ * the same throwaway, durable PostgreSQL, after a warm-up, three rounds, reporting medians.
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const options: Options = { quick: args.includes('--quick') };
+  const chosen = args.filter((a) => !a.startsWith('--'));
+  const unknown = chosen.filter((c) => !SCENARIOS[c]);
+  if (unknown.length) {
+    process.stderr.write(
+      `Unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+  const names = chosen.length ? chosen : Object.keys(SCENARIOS);
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const db = await BenchDatabase.start();
+  const rows: Row[] = [];
+  try {
+    for (const name of names) {
+      process.stderr.write(`… ${name}\n`);
+      rows.push(...(await SCENARIOS[name]!(db, options)));
+    }
+  } finally {
+    await db.stop();
+  }
+  const output = table(rows, machine, options);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.md'), `${output}\n`);
+  writeFileSync(
+    join(ROOT, 'bench', 'results', 'latest.json'),
+    JSON.stringify({ machine, options, rows }, null, 2),
+  );
+  process.stdout.write(`${output}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,286 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { BenchDatabase, createApiKey, load, median, pgbench, ROOT, sql, startProcess } from './support';
+
+export interface Row {
+  scenario: string;
+  baseline: string;
+  baselineValue: number | null;
+  value: number;
+  unit: string;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+  notes: string;
+}
+
+export interface Options {
+  quick: boolean;
+}
+
+const ROUNDS = 3;
+let phoneCounter = 0;
+
+function event(): Record<string, unknown> {
+  phoneCounter += 1;
+  return {
+    externalId: `bench-${randomUUID()}`,
+    occurredAt: new Date(Date.now() - 3600_000).toISOString(),
+    touchpoint: 'call',
+    product: 'PDL',
+    borrower: {
+      externalId: `bb-${randomUUID()}`,
+      phone: `+7999${String(1_000_000 + (phoneCounter % 8_999_999)).padStart(7, '0')}`,
+      timeZone: 'Europe/Moscow',
+    },
+  };
+}
+
+/** The SQL one single-event ingestion runs (RecordContactEvents), for pgbench at the same client count. */
+const INGESTION_SQL = `
+\\set n random(1, 1000000000000)
+BEGIN;
+SELECT count(pg_advisory_xact_lock(hashtextextended('pgb-e-' || :n, 0)));
+SELECT external_id, body_hash, outcome FROM contact_event WHERE external_id = ANY(ARRAY['pgb-e-' || :n]);
+INSERT INTO borrower (external_id, name, phone, email, locale, time_zone) VALUES ('pgb-b-' || :n, NULL, '+79991234567', NULL, 'ru', 'Europe/Moscow') ON CONFLICT (external_id) DO NOTHING;
+SELECT id, external_id, name, phone, email, locale, time_zone, sms_opted_out_at IS NOT NULL, email_opted_out_at IS NOT NULL FROM borrower WHERE external_id = ANY(ARRAY['pgb-b-' || :n]) ORDER BY external_id FOR UPDATE;
+SELECT DISTINCT borrower_id FROM invitation WHERE borrower_id = ANY(ARRAY(SELECT id FROM borrower WHERE external_id = 'pgb-b-' || :n)) AND created_at > now() - interval '7 days' AND status NOT IN ('cancelled', 'failed');
+INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, occurred_at, attributes, body_hash, outcome, received_at)
+  SELECT gen_random_uuid(), 'pgb-e-' || :n, id, 'call', 'PDL', now(), '{}', sha256(('x' || :n)::bytea), '{"eventId":"x"}', now() FROM borrower WHERE external_id = 'pgb-b-' || :n;
+INSERT INTO invitation (id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at, next_attempt_at, created_at)
+  SELECT gen_random_uuid(), e.id, (SELECT id FROM survey WHERE key = 'csi_service' AND is_current), 1, e.borrower_id, 'sms', 'ru', sha256(('t' || :n)::bytea), now(), now() + interval '3 days', now(), now()
+    FROM contact_event e WHERE e.external_id = 'pgb-e-' || :n;
+SELECT pg_notify('resonance_invitation_due', '');
+COMMIT;
+`;
+
+export async function ingestion(db: BenchDatabase, options: Options): Promise<Row[]> {
+  const url = await db.create('bench_ingestion');
+  const key = await createApiKey(url);
+  const api = await startProcess('api', { DATABASE_URL: url });
+  const seconds = options.quick ? 4 : 10;
+  const headers = { authorization: `Bearer ${key}` };
+  try {
+    await load({
+      url: `${api.baseUrl}/api/v1/contact-events`,
+      connections: 8,
+      seconds: 2,
+      headers,
+      body: () => JSON.stringify(event()),
+    });
+    const baseline: number[] = [];
+    const single: { rps: number; p99: number; errors: number }[] = [];
+    const batch: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const tps = await pgbench(url, INGESTION_SQL, 8, seconds);
+      if (tps !== null) baseline.push(tps);
+      const r = await load({
+        url: `${api.baseUrl}/api/v1/contact-events`,
+        connections: 8,
+        seconds,
+        headers,
+        body: () => JSON.stringify(event()),
+      });
+      single.push({ rps: r.rps, p99: r.p99, errors: r.errors + r.non2xx });
+      const b = await load({
+        url: `${api.baseUrl}/api/v1/contact-events/batch`,
+        connections: 4,
+        seconds,
+        headers,
+        body: () => JSON.stringify({ events: Array.from({ length: 500 }, event) }),
+      });
+      batch.push(b.rps * 500);
+    }
+    const singleRps = median(single.map((s) => s.rps));
+    const p99 = median(single.map((s) => s.p99));
+    const base = baseline.length ? median(baseline) : null;
+    const batchRate = median(batch);
+    return [
+      {
+        scenario: 'event ingestion, single (8 clients)',
+        baseline: 'pgbench, same SQL, 8 clients',
+        baselineValue: base,
+        value: singleRps,
+        unit: 'events/s',
+        ratio: base ? singleRps / base : null,
+        target: '≥ 0.5×, p99 < 50 ms',
+        pass: base ? singleRps / base >= 0.5 && p99 < 50 : null,
+        notes: `p99 ${p99} ms; rounds ${single.map((s) => Math.round(s.rps)).join('/')}; errors ${single.reduce((a, s) => a + s.errors, 0)}`,
+      },
+      {
+        scenario: 'event ingestion, batch of 500 (4 clients)',
+        baseline: 'single-event rate',
+        baselineValue: singleRps,
+        value: batchRate,
+        unit: 'events/s',
+        ratio: batchRate / singleRps,
+        target: '≥ 5×',
+        pass: batchRate / singleRps >= 5,
+        notes: `rounds ${batch.map(Math.round).join('/')}`,
+      },
+    ];
+  } finally {
+    await api.stop();
+  }
+}
+
+async function startStub(
+  env: Record<string, string> = {},
+): Promise<{
+  port: number;
+  stats(): Promise<{ count: number; distinctTo: number; rejected429: number; first: number; last: number }>;
+  stop(): void;
+}> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'twilio-stub.main.js')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve) =>
+    child.stdout!.once('data', (c: Buffer) => resolve(c.toString())),
+  );
+  const { port, controlPort } = JSON.parse(line) as { port: number; controlPort: number };
+  return {
+    port,
+    stats: async () => (await fetch(`http://127.0.0.1:${controlPort}`)).json() as never,
+    stop: () => child.kill(),
+  };
+}
+
+const TWILIO = {
+  TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'test-twilio-auth-token',
+  TWILIO_FROM: '+15005550006',
+};
+
+/** Schedules `count` SMS invitations due now, through the API's batch endpoint. */
+async function scheduleSms(baseUrl: string, key: string, count: number): Promise<void> {
+  for (let done = 0; done < count; done += 500) {
+    const events = Array.from({ length: Math.min(500, count - done) }, event);
+    const response = await fetch(`${baseUrl}/api/v1/contact-events/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ events }),
+    });
+    if (!response.ok) throw new Error(`batch failed: ${response.status}`);
+  }
+}
+
+async function waitUntilSent(url: string, count: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const [row] = await sql(url, `SELECT count(*)::int AS n FROM invitation WHERE status = 'sent'`);
+    if ((row!.n as number) >= count) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`only ${row!.n} of ${count} sent`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function dispatch(db: BenchDatabase, options: Options): Promise<Row[]> {
+  const count = options.quick ? 2000 : 10_000;
+  const rows: Row[] = [];
+  const intakeStub = await startStub();
+  let intakeRate: number;
+  try {
+    const intake = await autocannon({
+      url: `http://127.0.0.1:${intakeStub.port}/2010-04-01/Accounts/${TWILIO.TWILIO_ACCOUNT_SID}/Messages.json`,
+      method: 'POST',
+      connections: 8,
+      duration: options.quick ? 3 : 5,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${TWILIO.TWILIO_ACCOUNT_SID}:${TWILIO.TWILIO_AUTH_TOKEN}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'To=%2B79991234567&From=%2B15005550006&Body=bench',
+    } as autocannon.Options);
+    intakeRate = intake.requests.average;
+  } finally {
+    intakeStub.stop();
+  }
+
+  for (const workers of [1, 2]) {
+    const url = await db.create(`bench_dispatch_${workers}`);
+    const key = await createApiKey(url);
+    const api = await startProcess('api', { DATABASE_URL: url });
+    await scheduleSms(api.baseUrl!, key, count);
+    await api.stop();
+    const stub = await startStub();
+    try {
+      const env = {
+        DATABASE_URL: url,
+        ...TWILIO,
+        TWILIO_API_BASE_URL: `http://127.0.0.1:${stub.port}`,
+        SMS_SENDER_MPS: '1000',
+      };
+      const processes = await Promise.all(Array.from({ length: workers }, () => startProcess('worker', env)));
+      await waitUntilSent(url, count, 600_000);
+      await Promise.all(processes.map((p) => p.stop()));
+      const stats = await stub.stats();
+      const [dup] = await sql(
+        url,
+        `SELECT count(*)::int AS messages, count(DISTINCT invitation_id)::int AS invitations FROM message`,
+      );
+      // From the first message the stub took to the last: worker start-up is not dispatch.
+      const rate = (stats.count - 1) / ((stats.last - stats.first) / 1000);
+      const twice = stats.count - stats.distinctTo;
+      rows.push({
+        scenario: `dispatch, SMS, ${workers} worker${workers > 1 ? 's' : ''} (${count} messages)`,
+        baseline: 'Twilio-like stub intake (8 connections)',
+        baselineValue: intakeRate,
+        value: rate,
+        unit: 'messages/s',
+        ratio: rate / intakeRate,
+        target: '≥ 0.8×; none sent twice',
+        pass:
+          rate / intakeRate >= 0.8 &&
+          twice === 0 &&
+          stats.count === count &&
+          dup!.messages === dup!.invitations,
+        notes: `stub received ${stats.count}, sent twice ${twice}; ${dup!.messages} message rows for ${dup!.invitations} invitations; SMS_SENDER_MPS=1000`,
+      });
+    } finally {
+      stub.stop();
+    }
+  }
+  return rows;
+}
+
+export async function pacing(db: BenchDatabase, options: Options): Promise<Row[]> {
+  const mps = options.quick ? 10 : 20;
+  const count = options.quick ? 60 : 200;
+  const stub = await startStub({ STUB_RATE_LIMIT_MPS: String(mps) });
+  try {
+    const url = await db.create('bench_pacing');
+    const key = await createApiKey(url);
+    const api = await startProcess('api', { DATABASE_URL: url });
+    await scheduleSms(api.baseUrl!, key, count);
+    await api.stop();
+    const env = {
+      DATABASE_URL: url,
+      ...TWILIO,
+      TWILIO_API_BASE_URL: `http://127.0.0.1:${stub.port}`,
+      SMS_SENDER_MPS: String(mps),
+    };
+    const workers = await Promise.all([startProcess('worker', env), startProcess('worker', env)]);
+    await waitUntilSent(url, count, 600_000);
+    await Promise.all(workers.map((w) => w.stop()));
+    const stats = await stub.stats();
+    const rate = (stats.count - 1) / ((stats.last - stats.first) / 1000);
+    return [
+      {
+        scenario: `SMS pacing, 2 workers, ${count} messages`,
+        baseline: 'configured SMS_SENDER_MPS',
+        baselineValue: mps,
+        value: rate,
+        unit: 'messages/s',
+        ratio: rate / mps,
+        target: 'within ±5 %, zero 429s',
+        pass: Math.abs(rate / mps - 1) <= 0.05 && stats.rejected429 === 0,
+        notes: `provider 429s: ${stats.rejected429}`,
+      },
+    ];
+  } finally {
+    stub.stop();
+  }
+}
