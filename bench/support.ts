@@ -86,7 +86,11 @@ export async function startProcess(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; baseUrl: string | null; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', entry, 'src', 'main.js')], {
+  // BENCH_PROFILE=dir: every Resonance process writes a V8 CPU profile there (profile first, then optimise).
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'apps', entry, 'src', 'main.js')], {
     env: { ...process.env, APP_SECRET, LOG_LEVEL: 'warn', RUN_WORKER: 'false', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

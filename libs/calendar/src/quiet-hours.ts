@@ -43,6 +43,14 @@ export function nextAllowedSendTime(
   return instant;
 }
 
+const zoneValidity = new Map<string, boolean>();
+
+/** An IANA zone name the runtime knows (answers cached: this runs on every contact event). */
 export function isValidTimeZone(zone: string): boolean {
-  return DateTime.local().setZone(zone).isValid;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = DateTime.local().setZone(zone).isValid;
+    if (zoneValidity.size < 10_000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }

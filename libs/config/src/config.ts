@@ -181,10 +181,10 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
   const twilio = readTwilio(env);
   const mpsRaw = read(env, 'SMS_SENDER_MPS') ?? '1';
   const smsSenderMps = Number(mpsRaw);
-  if (!/^\d+(\.\d+)?$/.test(mpsRaw) || smsSenderMps <= 0 || smsSenderMps > 1000) {
+  if (!/^\d+(\.\d+)?$/.test(mpsRaw) || smsSenderMps <= 0 || smsSenderMps > 100_000) {
     throw new ConfigError(
       'SMS_SENDER_MPS',
-      'must be a number of messages per second above 0 and at most 1000.',
+      'must be a number of messages per second above 0 and at most 100000.',
     );
   }
 

@@ -20,6 +20,9 @@ export interface CreatedApiKey extends ApiKeyPrincipal {
 
 const SECRET_PATTERN = /^rsn_[A-Za-z0-9_-]{43}$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** A verified key is trusted this long without a query; a revocation elsewhere applies within it. */
+const AUTH_CACHE_MS = 5_000;
+const AUTH_CACHE_MAX = 1_000;
 
 export function newApiKeySecret(): string {
   return `rsn_${randomToken(32)}`;
@@ -29,6 +32,7 @@ export function newApiKeySecret(): string {
 export class ApiKeyService {
   /** When each key's last_used_at was last written, so a busy key does not cost a write per request. */
   private readonly lastUsedWritten = new Map<string, number>();
+  private readonly verified = new Map<string, { principal: ApiKeyPrincipal; until: number }>();
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
@@ -81,15 +85,25 @@ export class ApiKeyService {
 
   async authenticate(secret: string): Promise<ApiKeyPrincipal | null> {
     if (!SECRET_PATTERN.test(secret)) return null;
+    const digest = secretDigest(secret).toString('base64');
+    const cached = this.verified.get(digest);
+    if (cached && cached.until > Date.now()) return cached.principal;
     const key = await this.keys.findOne({ where: { secretHash: secretDigest(secret), revokedAt: IsNull() } });
-    if (!key) return null;
+    if (!key) {
+      this.verified.delete(digest);
+      return null;
+    }
     this.touch(key.id);
-    return { id: key.id, name: key.name, scopes: key.scopes.filter(isApiScope) };
+    const principal = { id: key.id, name: key.name, scopes: key.scopes.filter(isApiScope) };
+    if (this.verified.size >= AUTH_CACHE_MAX) this.verified.clear();
+    this.verified.set(digest, { principal, until: Date.now() + AUTH_CACHE_MS });
+    return principal;
   }
 
   async revoke(actor: Actor, id: string): Promise<void> {
     const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     if (!result.affected) throw new NotFoundException('An active API key with this id');
+    for (const [digest, entry] of this.verified) if (entry.principal.id === id) this.verified.delete(digest);
     await this.audit.record(actor, { action: 'api_key.revoked', entityType: 'api_key', entityId: id });
   }
 

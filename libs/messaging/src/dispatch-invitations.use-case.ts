@@ -7,13 +7,13 @@ import { invitationToken, localize, Survey, SurveyCatalog } from '@app/surveys';
 import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
 import { EmailSender, SendFailure, SendReceipt, SmsSender } from './sender.port';
-import { SmsPacer } from './sms-pacer.service';
+import { SmsPacer, waitUntil } from './sms-pacer.service';
 import { MessagePurpose, MessageLocale, TemplateRenderer } from './template-renderer.service';
 
 /** How long a claimed invitation stays invisible to other workers while this one sends it. */
 const LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
-const SEND_CONCURRENCY = 8;
+const SEND_CONCURRENCY = 32;
 const BACKOFF_MAX_MS = 60 * 60_000;
 
 interface ClaimedInvitation {
@@ -70,7 +70,7 @@ export class DispatchInvitations {
   ) {}
 
   /** First messages of invitations whose send time has come. */
-  async dispatchDue(limit = 50): Promise<DispatchReport> {
+  async dispatchDue(limit = 200): Promise<DispatchReport> {
     const now = this.clock.now();
     const claimed = await queryRows<ClaimedInvitation>(
       this.db,
@@ -92,7 +92,7 @@ export class DispatchInvitations {
   }
 
   /** The one reminder of sent, unanswered invitations whose reminder time has come. */
-  async sendReminders(limit = 50): Promise<DispatchReport> {
+  async sendReminders(limit = 200): Promise<DispatchReport> {
     const now = this.clock.now();
     const claimed = await queryRows<ClaimedInvitation>(
       this.db,
@@ -127,260 +127,320 @@ export class DispatchInvitations {
       cancelled: 0,
     };
     if (claimed.length === 0) return report;
+    const now = this.clock.now();
     const [{ policy }, isWorkingDay] = await Promise.all([this.catalog.current(), this.calendar.lookup()]);
     const surveys = new Map<string, Survey>();
     for (const id of new Set(claimed.map((c) => c.survey_id))) {
       const survey = await this.catalog.byId(id);
       if (survey) surveys.set(id, survey);
     }
-    // Side by side; SMS still leave one per pacing slot (each send reserves its own).
-    const handle = async (invitation: ClaimedInvitation) => {
-      const outcome = await this.handle(
-        invitation,
-        surveys.get(invitation.survey_id)!,
-        purpose,
-        policy,
-        isWorkingDay,
-      ).catch((error: unknown) => {
-        // Name and code only: a provider's message can quote the phone number or address.
-        const e = error as { name?: string; code?: string };
-        this.logger.error(
-          { err: { name: e?.name, code: e?.code }, invitationId: invitation.id },
-          'dispatch failed; retried when the lease ends',
+
+    const outcomes: Outcome[] = [];
+    const jobs: SendJob[] = [];
+    for (const invitation of claimed) {
+      const survey = surveys.get(invitation.survey_id)!;
+      if (invitation.channel === 'in_app') {
+        outcomes.push({ kind: 'sent', invitation, survey, message: null });
+      } else if (
+        (invitation.channel === 'sms' && invitation.sms_opted_out) ||
+        (invitation.channel === 'email' && invitation.email_opted_out)
+      ) {
+        outcomes.push({ kind: 'cancelled', invitation });
+      } else {
+        const allowed = nextAllowedSendTime(now, invitation.time_zone, isWorkingDay, policy.quietHours);
+        if (allowed.getTime() > now.getTime())
+          outcomes.push({ kind: 'rescheduled', invitation, at: allowed });
+        else jobs.push(this.prepare(invitation, survey, purpose));
+      }
+    }
+
+    // SMS leave one per pacing slot of the sender (reserved for the whole batch at once); sends run side by side.
+    const smsJobs = jobs.filter((j) => j.invitation.channel === 'sms');
+    const slots = await this.pacer.reserve(this.sms.sender, smsJobs.length);
+    smsJobs.forEach((job, i) => (job.slot = slots[i]!));
+    await mapLimit(jobs, SEND_CONCURRENCY, async (job) => {
+      try {
+        if (job.slot) await waitUntil(job.slot);
+        const receipt = await job.send();
+        outcomes.push({
+          kind: 'sent',
+          invitation: job.invitation,
+          survey: job.survey,
+          message: { ...job.stored, providerMessageId: receipt.providerMessageId },
+        });
+      } catch (error) {
+        const failure =
+          error instanceof SendFailure
+            ? error
+            : new SendFailure('transient', 'unexpected', 'unexpected error');
+        this.logger.warn(
+          {
+            invitationId: job.invitation.id,
+            channel: job.invitation.channel,
+            purpose,
+            code: failure.code,
+            kind: failure.kind,
+          },
+          'send failed',
         );
-        return 'failed' as const;
-      });
-      report[outcome] += 1;
-    };
-    await mapLimit(claimed, SEND_CONCURRENCY, handle);
+        outcomes.push({ kind: 'failure', invitation: job.invitation, failure });
+      }
+    });
+
+    await this.persist(outcomes, purpose, now, isWorkingDay, policy);
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'failure') {
+        report[
+          outcome.failure.kind === 'transient' &&
+          outcome.invitation.attempts < policy.maxSendAttempts &&
+          purpose === 'invitation'
+            ? 'rescheduled'
+            : 'failed'
+        ] += 1;
+      } else report[outcome.kind] += 1;
+    }
     return report;
   }
 
-  private async handle(
-    invitation: ClaimedInvitation,
-    survey: Survey,
-    purpose: MessagePurpose,
-    policy: { quietHours: Parameters<typeof nextAllowedSendTime>[3]; maxSendAttempts: number },
-    isWorkingDay: (d: string) => boolean,
-  ): Promise<'sent' | 'rescheduled' | 'failed' | 'cancelled'> {
-    const now = this.clock.now();
-    if (invitation.channel === 'in_app') {
-      await this.markSent(invitation, survey, purpose, null, now, isWorkingDay, policy);
-      return 'sent';
-    }
-    if (
-      (invitation.channel === 'sms' && invitation.sms_opted_out) ||
-      (invitation.channel === 'email' && invitation.email_opted_out)
-    ) {
-      if (purpose === 'reminder') {
-        await this.db.query(`UPDATE invitation SET remind_at = NULL WHERE id = $1`, [invitation.id]);
-      } else {
-        await this.db.query(
-          `UPDATE invitation SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'opted_out', next_attempt_at = NULL
-            WHERE id = $1 AND status = 'scheduled'`,
-          [invitation.id, now],
-        );
-      }
-      return 'cancelled';
-    }
-    const allowed = nextAllowedSendTime(now, invitation.time_zone, isWorkingDay, policy.quietHours);
-    if (allowed.getTime() > now.getTime()) {
-      await this.db.query(
-        purpose === 'invitation'
-          ? `UPDATE invitation SET next_attempt_at = $2, attempts = attempts - 1 WHERE id = $1`
-          : `UPDATE invitation SET remind_at = $2 WHERE id = $1`,
-        [invitation.id, allowed],
-      );
-      return 'rescheduled';
-    }
-
+  /** Renders the message; the send itself runs later, after the pacing slot. */
+  private prepare(invitation: ClaimedInvitation, survey: Survey, purpose: MessagePurpose): SendJob {
     const token = invitationToken(this.config.appSecret, invitation.id);
-    const surveyUrl = `${this.config.publicBaseUrl}/s/${token}`;
     const idempotencyKey = `invitation:${invitation.id}:${purpose}`;
-    let receipt: SendReceipt;
-    let stored: {
-      recipient: string;
-      subject: string | null;
-      text: string;
-      html: string | null;
-      transport: string;
-      sender: string | null;
-    };
-    try {
-      if (invitation.channel === 'sms') {
-        const kind = survey.kind === 'NPS' ? 'NPS' : 'CSI';
-        const body = this.renderer.sms(purpose, kind, invitation.locale);
-        await this.pacer.waitForSlot(this.sms.sender);
-        receipt = await this.sms.send({
-          to: invitation.phone!,
-          body,
+    if (invitation.channel === 'sms') {
+      const body = this.renderer.sms(purpose, survey.kind === 'NPS' ? 'NPS' : 'CSI', invitation.locale);
+      return {
+        invitation,
+        survey,
+        slot: null,
+        stored: {
           idempotencyKey,
-          statusCallbackUrl:
-            this.sms.transport === 'twilio'
-              ? `${this.config.publicBaseUrl}/webhooks/twilio/status`
-              : undefined,
-        });
-        stored = {
           recipient: invitation.phone!,
           subject: null,
           text: body,
           html: null,
           transport: this.sms.transport,
           sender: this.sms.sender,
-        };
-      } else {
-        const question = survey.questions.length === 1 ? survey.questions[0]! : null;
-        const content = this.renderer.surveyEmail({
-          locale: invitation.locale,
-          purpose,
-          name: invitation.name,
-          question: question
-            ? {
-                text: localize(question.text, invitation.locale)!,
-                min: question.min,
-                max: question.max,
-                minLabel: localize(question.minLabel, invitation.locale) ?? String(question.min),
-                maxLabel: localize(question.maxLabel, invitation.locale) ?? String(question.max),
-              }
-            : null,
-          surveyUrl,
-          unsubscribeUrl: `${this.config.publicBaseUrl}/u/${token}`,
-          expiresAt: invitation.expires_at,
-          timeZone: invitation.time_zone,
-        });
-        receipt = await this.email.send({
+        },
+        send: () =>
+          this.sms.send({
+            to: invitation.phone!,
+            body,
+            idempotencyKey,
+            statusCallbackUrl:
+              this.sms.transport === 'twilio'
+                ? `${this.config.publicBaseUrl}/webhooks/twilio/status`
+                : undefined,
+          }),
+      };
+    }
+    const question = survey.questions.length === 1 ? survey.questions[0]! : null;
+    const unsubscribeUrl = `${this.config.publicBaseUrl}/u/${token}`;
+    const content = this.renderer.surveyEmail({
+      locale: invitation.locale,
+      purpose,
+      name: invitation.name,
+      question: question
+        ? {
+            text: localize(question.text, invitation.locale)!,
+            min: question.min,
+            max: question.max,
+            minLabel: localize(question.minLabel, invitation.locale) ?? String(question.min),
+            maxLabel: localize(question.maxLabel, invitation.locale) ?? String(question.max),
+          }
+        : null,
+      surveyUrl: `${this.config.publicBaseUrl}/s/${token}`,
+      unsubscribeUrl,
+      expiresAt: invitation.expires_at,
+      timeZone: invitation.time_zone,
+    });
+    // The Outbox is where a demo reads its links; a real transport's stored copy keeps no live token.
+    const keep =
+      this.email.transport === 'outbox'
+        ? (text: string) => text
+        : (text: string) => text.split(token).join('…');
+    return {
+      invitation,
+      survey,
+      slot: null,
+      stored: {
+        idempotencyKey,
+        recipient: invitation.email!,
+        subject: content.subject,
+        text: keep(content.text),
+        html: keep(content.html),
+        transport: this.email.transport,
+        sender: null,
+      },
+      send: () =>
+        this.email.send({
           to: invitation.email!,
           ...content,
           idempotencyKey,
           headers: {
-            'List-Unsubscribe': `<${this.config.publicBaseUrl}/u/${token}>`,
+            'List-Unsubscribe': `<${unsubscribeUrl}>`,
             'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
           },
-        });
-        // The Outbox is where a demo reads its links; a real transport's copy keeps no live token.
-        const keep =
-          this.email.transport === 'outbox' ? (s: string) => s : (s: string) => s.split(token).join('…');
-        stored = {
-          recipient: invitation.email!,
-          subject: content.subject,
-          text: keep(content.text),
-          html: keep(content.html),
-          transport: this.email.transport,
-          sender: null,
-        };
-      }
-    } catch (error) {
-      return this.recordFailure(invitation, purpose, error, now, policy.maxSendAttempts);
-    }
-
-    await this.db.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO message (idempotency_key, invitation_id, borrower_id, channel, purpose, transport, sender, recipient, subject,
-                              body_text, body_html, status, provider_message_id, attempts, sent_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'sent', $12, $13, $14, $14, $14)
-         ON CONFLICT (idempotency_key) DO NOTHING`,
-        [
-          idempotencyKey,
-          invitation.id,
-          invitation.borrower_id,
-          invitation.channel,
-          purpose,
-          stored.transport,
-          stored.sender,
-          stored.recipient,
-          stored.subject,
-          stored.text,
-          stored.html,
-          receipt.providerMessageId,
-          invitation.attempts,
-          now,
-        ],
-      );
-      await this.markSent(invitation, survey, purpose, manager, now, isWorkingDay, policy);
-    });
-    return 'sent';
+        }),
+    };
   }
 
-  private async markSent(
-    invitation: ClaimedInvitation,
-    survey: Survey,
+  /** Records a whole batch's outcomes in one transaction: set-based statements, one commit. */
+  private async persist(
+    outcomes: Outcome[],
     purpose: MessagePurpose,
-    manager: { query: DataSource['query'] } | null,
     now: Date,
     isWorkingDay: (d: string) => boolean,
-    policy: { quietHours: Parameters<typeof nextAllowedSendTime>[3] },
+    policy: { quietHours: Parameters<typeof nextAllowedSendTime>[3]; maxSendAttempts: number },
   ): Promise<void> {
-    const db = manager ?? this.db;
-    if (purpose === 'reminder') {
-      await db.query(`UPDATE invitation SET reminded_at = $2, remind_at = NULL WHERE id = $1`, [
-        invitation.id,
-        now,
-      ]);
-      return;
-    }
-    const remindAt =
-      invitation.channel !== 'in_app' && survey.reminderDelaySeconds
-        ? nextAllowedSendTime(
-            new Date(now.getTime() + survey.reminderDelaySeconds * 1000),
-            invitation.time_zone,
-            isWorkingDay,
-            policy.quietHours,
-          )
-        : null;
-    await db.query(
-      `UPDATE invitation SET status = 'sent', sent_at = $2, next_attempt_at = NULL, last_error = NULL,
-              remind_at = CASE WHEN $3::timestamptz < expires_at THEN $3::timestamptz END
-        WHERE id = $1 AND status = 'scheduled'`,
-      [invitation.id, now, remindAt],
+    const sent = outcomes.filter((o): o is Extract<Outcome, { kind: 'sent' }> => o.kind === 'sent');
+    const messages = sent.filter((o) => o.message);
+    const cancelled = outcomes.filter((o) => o.kind === 'cancelled').map((o) => o.invitation.id);
+    const rescheduled = outcomes.filter(
+      (o): o is Extract<Outcome, { kind: 'rescheduled' }> => o.kind === 'rescheduled',
     );
-  }
+    const failures = outcomes.filter((o): o is Extract<Outcome, { kind: 'failure' }> => o.kind === 'failure');
+    const retry = failures.filter(
+      (f) =>
+        purpose === 'invitation' &&
+        f.failure.kind === 'transient' &&
+        f.invitation.attempts < policy.maxSendAttempts,
+    );
+    const failed = failures.filter((f) => !retry.includes(f));
+    const optedOut = failures.filter((f) => f.failure.optedOut).map((f) => f.invitation.borrower_id);
+    const column = <T>(items: T[], pick: (item: T) => unknown) => items.map(pick);
 
-  private async recordFailure(
-    invitation: ClaimedInvitation,
-    purpose: MessagePurpose,
-    error: unknown,
-    now: Date,
-    maxAttempts: number,
-  ): Promise<'rescheduled' | 'failed'> {
-    const failure =
-      error instanceof SendFailure
-        ? error
-        : new SendFailure('transient', 'unexpected', (error as Error)?.message ?? 'unknown');
-    this.logger.warn(
-      {
-        invitationId: invitation.id,
-        channel: invitation.channel,
-        purpose,
-        code: failure.code,
-        kind: failure.kind,
-      },
-      'send failed',
-    );
-    if (failure.optedOut) {
-      await this.db.query(
-        `UPDATE borrower SET sms_opted_out_at = coalesce(sms_opted_out_at, $2), updated_at = $2 WHERE id = $1`,
-        [invitation.borrower_id, now],
-      );
-    }
-    if (purpose === 'reminder') {
-      // A reminder is a courtesy: one failure and it is dropped; the invitation itself stands.
-      await this.db.query(`UPDATE invitation SET remind_at = NULL WHERE id = $1`, [invitation.id]);
-      return 'failed';
-    }
-    if (failure.kind === 'transient' && invitation.attempts < maxAttempts) {
-      await this.db.query(
-        `UPDATE invitation SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'scheduled'`,
-        [invitation.id, new Date(now.getTime() + backoffMs(invitation.attempts)), failure.code],
-      );
-      return 'rescheduled';
-    }
-    await this.db.query(
-      `UPDATE invitation SET status = 'failed', failed_at = $2, last_error = $3, next_attempt_at = NULL WHERE id = $1 AND status = 'scheduled'`,
-      [invitation.id, now, failure.code],
-    );
-    return 'failed';
+    await this.db.transaction(async (manager) => {
+      if (messages.length > 0) {
+        await manager.query(
+          `INSERT INTO message (idempotency_key, invitation_id, borrower_id, channel, purpose, transport, sender, recipient, subject,
+                                body_text, body_html, status, provider_message_id, attempts, sent_at, created_at, updated_at)
+           SELECT m.key, m.invitation_id, m.borrower_id, m.channel, $13, m.transport, m.sender, m.recipient, m.subject,
+                  m.body_text, m.body_html, 'sent', m.provider_id, m.attempts, $14, $14, $14
+             FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                         $10::text[], $11::text[], $12::int[])
+               AS m(key, invitation_id, borrower_id, channel, transport, sender, recipient, subject, body_text, body_html, provider_id, attempts)
+           ON CONFLICT (idempotency_key) DO NOTHING`,
+          [
+            column(messages, (o) => o.message!.idempotencyKey),
+            column(messages, (o) => o.invitation.id),
+            column(messages, (o) => o.invitation.borrower_id),
+            column(messages, (o) => o.invitation.channel),
+            column(messages, (o) => o.message!.transport),
+            column(messages, (o) => o.message!.sender),
+            column(messages, (o) => o.message!.recipient),
+            column(messages, (o) => o.message!.subject),
+            column(messages, (o) => o.message!.text),
+            column(messages, (o) => o.message!.html),
+            column(messages, (o) => o.message!.providerMessageId),
+            column(messages, (o) => o.invitation.attempts),
+            purpose,
+            now,
+          ],
+        );
+      }
+      if (sent.length > 0 && purpose === 'invitation') {
+        const remindAt = sent.map((o) =>
+          o.invitation.channel !== 'in_app' && o.survey.reminderDelaySeconds
+            ? nextAllowedSendTime(
+                new Date(now.getTime() + o.survey.reminderDelaySeconds * 1000),
+                o.invitation.time_zone,
+                isWorkingDay,
+                policy.quietHours,
+              )
+            : null,
+        );
+        await manager.query(
+          `UPDATE invitation i SET status = 'sent', sent_at = $3, next_attempt_at = NULL, last_error = NULL,
+                  remind_at = CASE WHEN u.remind_at < i.expires_at THEN u.remind_at END
+             FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, remind_at)
+            WHERE i.id = u.id AND i.status = 'scheduled'`,
+          [column(sent, (o) => o.invitation.id), remindAt, now],
+        );
+      }
+      if (sent.length > 0 && purpose === 'reminder') {
+        await manager.query(
+          `UPDATE invitation SET reminded_at = $2, remind_at = NULL WHERE id = ANY($1::uuid[])`,
+          [column(sent, (o) => o.invitation.id), now],
+        );
+      }
+      if (cancelled.length > 0) {
+        await manager.query(
+          purpose === 'invitation'
+            ? `UPDATE invitation SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'opted_out', next_attempt_at = NULL
+                WHERE id = ANY($1::uuid[]) AND status = 'scheduled'`
+            : `UPDATE invitation SET remind_at = NULL WHERE id = ANY($1::uuid[]) AND $2::timestamptz IS NOT NULL`,
+          [cancelled, now],
+        );
+      }
+      if (rescheduled.length > 0) {
+        // Quiet hours: not an attempt, so the claim's increment is given back.
+        await manager.query(
+          purpose === 'invitation'
+            ? `UPDATE invitation i SET next_attempt_at = u.at, attempts = i.attempts - 1 FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at) WHERE i.id = u.id`
+            : `UPDATE invitation i SET remind_at = u.at FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at) WHERE i.id = u.id`,
+          [column(rescheduled, (o) => o.invitation.id), column(rescheduled, (o) => o.at)],
+        );
+      }
+      if (optedOut.length > 0) {
+        await manager.query(
+          `UPDATE borrower SET sms_opted_out_at = coalesce(sms_opted_out_at, $2), updated_at = $2 WHERE id = ANY($1::uuid[])`,
+          [optedOut, now],
+        );
+      }
+      if (retry.length > 0) {
+        await manager.query(
+          `UPDATE invitation i SET next_attempt_at = u.at, last_error = u.error
+             FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(id, at, error)
+            WHERE i.id = u.id AND i.status = 'scheduled'`,
+          [
+            column(retry, (f) => f.invitation.id),
+            column(retry, (f) => new Date(now.getTime() + backoffMs(f.invitation.attempts))),
+            column(retry, (f) => f.failure.code),
+          ],
+        );
+      }
+      if (failed.length > 0) {
+        await manager.query(
+          purpose === 'invitation'
+            ? `UPDATE invitation i SET status = 'failed', failed_at = $3, last_error = u.error, next_attempt_at = NULL
+                 FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE i.id = u.id AND i.status = 'scheduled'`
+            : // A reminder is a courtesy: one failure and it is dropped; the invitation itself stands.
+              `UPDATE invitation i SET remind_at = NULL FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE i.id = u.id AND $3::timestamptz IS NOT NULL`,
+          [column(failed, (f) => f.invitation.id), column(failed, (f) => f.failure.code), now],
+        );
+      }
+    });
   }
 }
+
+interface StoredMessage {
+  idempotencyKey: string;
+  recipient: string;
+  subject: string | null;
+  text: string;
+  html: string | null;
+  transport: string;
+  sender: string | null;
+}
+
+interface SendJob {
+  invitation: ClaimedInvitation;
+  survey: Survey;
+  slot: Date | null;
+  stored: StoredMessage;
+  send(): Promise<SendReceipt>;
+}
+
+type Outcome =
+  | {
+      kind: 'sent';
+      invitation: ClaimedInvitation;
+      survey: Survey;
+      message: (StoredMessage & { providerMessageId: string }) | null;
+    }
+  | { kind: 'cancelled'; invitation: ClaimedInvitation }
+  | { kind: 'rescheduled'; invitation: ClaimedInvitation; at: Date }
+  | { kind: 'failure'; invitation: ClaimedInvitation; failure: SendFailure };
 
 async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

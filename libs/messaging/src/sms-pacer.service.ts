@@ -15,15 +15,25 @@ export class SmsPacer {
     private readonly config: AppConfig,
   ) {}
 
-  async waitForSlot(sender: string): Promise<void> {
+  /**
+   * Reserves `count` consecutive slots of the sender in one statement and returns their times: the
+   * caller sends message i at slots[i]. Workers reserving at once get disjoint slots.
+   */
+  async reserve(sender: string, count: number): Promise<Date[]> {
+    if (count === 0) return [];
     const intervalMs = 1000 / this.config.smsSenderMps;
-    const rows: { slot: Date }[] = await this.db.query(
+    const rows: { first: Date }[] = await this.db.query(
       `INSERT INTO sms_sender_pace AS p (sender, next_slot_at) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
        ON CONFLICT (sender) DO UPDATE SET next_slot_at = greatest(p.next_slot_at, clock_timestamp()) + $2 * interval '1 millisecond'
-       RETURNING next_slot_at - $2 * interval '1 millisecond' AS slot`,
-      [sender, intervalMs],
+       RETURNING next_slot_at - $2 * interval '1 millisecond' AS first`,
+      [sender, intervalMs * count],
     );
-    const waitMs = rows[0]!.slot.getTime() - Date.now();
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const first = rows[0]!.first.getTime();
+    return Array.from({ length: count }, (_, i) => new Date(first + i * intervalMs));
   }
+}
+
+export function waitUntil(at: Date): Promise<void> {
+  const ms = at.getTime() - Date.now();
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

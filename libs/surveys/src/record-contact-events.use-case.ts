@@ -80,6 +80,8 @@ interface BorrowerState {
   time_zone: string;
   sms_opted_out: boolean;
   email_opted_out: boolean;
+  /** An invitation within the contact cap window exists already. */
+  recently_invited: boolean;
 }
 
 /**
@@ -179,11 +181,32 @@ export class RecordContactEvents {
       [externalIds],
     );
 
-    const existing: { external_id: string; body_hash: Buffer; outcome: AcceptedEvent }[] =
-      await manager.query(
-        `SELECT external_id, body_hash, outcome FROM contact_event WHERE external_id = ANY($1::text[])`,
-        [externalIds],
-      );
+    // One round trip: create the borrowers of events not seen before, and read the events seen before.
+    // Its snapshot is taken after the lock above, so a duplicate that just committed is visible here.
+    const existing = await queryRows<{ external_id: string; body_hash: Buffer; outcome: AcceptedEvent }>(
+      manager,
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           WITH ORDINALITY AS i(event_id, external_id, name, phone, email, locale, time_zone, ord)),
+       created AS (
+         INSERT INTO borrower (external_id, name, phone, email, locale, time_zone)
+         SELECT DISTINCT ON (i.external_id) i.external_id, i.name, i.phone, i.email, coalesce(i.locale, $8), coalesce(i.time_zone, $9)
+           FROM input i WHERE NOT EXISTS (SELECT 1 FROM contact_event c WHERE c.external_id = i.event_id)
+          ORDER BY i.external_id, i.ord DESC
+         ON CONFLICT (external_id) DO NOTHING)
+       SELECT external_id, body_hash, outcome FROM contact_event WHERE external_id = ANY($1::text[])`,
+      [
+        externalIds,
+        work.map((w) => w.input.borrower.externalId),
+        work.map((w) => w.input.borrower.name ?? null),
+        work.map((w) => w.input.borrower.phone ?? null),
+        work.map((w) => w.input.borrower.email ?? null),
+        work.map((w) => w.input.borrower.locale ?? null),
+        work.map((w) => w.input.borrower.timeZone ?? null),
+        this.config.defaultLocale,
+        DEFAULT_TIME_ZONE,
+      ],
+    );
     const existingById = new Map(existing.map((e) => [e.external_id, e]));
     const fresh: Fresh[] = [];
     for (const w of work) {
@@ -195,14 +218,9 @@ export class RecordContactEvents {
     }
     if (fresh.length === 0) return results;
 
-    const borrowers = await this.upsertBorrowers(manager, fresh);
     const capStart = new Date(context.now.getTime() - context.policy.capDays * 86_400_000);
-    const recent: { borrower_id: string }[] = await manager.query(
-      `SELECT DISTINCT borrower_id FROM invitation
-        WHERE borrower_id = ANY($1::uuid[]) AND created_at > $2 AND status NOT IN ('cancelled', 'failed')`,
-      [[...new Set([...borrowers.values()].map((b) => b.id))], capStart],
-    );
-    const invited = new Set(recent.map((r) => r.borrower_id));
+    const borrowers = await this.upsertBorrowers(manager, fresh, capStart);
+    const invited = new Set([...borrowers.values()].filter((b) => b.recently_invited).map((b) => b.id));
 
     const events: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
     const invitations: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
@@ -281,58 +299,49 @@ export class RecordContactEvents {
       results.set(w.index, { outcome: 'created', body });
     }
 
-    const inserted = await queryRows(
+    // Events, their invitations and the worker's wake-up in one statement (one round trip): the
+    // foreign keys are checked at the end of the statement, when both inserts are done.
+    const [written] = await queryRows<{ events: number; invitations: number }>(
       manager,
-
-      `INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, agent_ref, preferred_channel, occurred_at, attributes, body_hash, outcome, received_at)
-       SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[], $10::bytea[], $11::json[])
-       ON CONFLICT (external_id) DO NOTHING RETURNING id`,
-      [...events, context.now],
+      `WITH events AS (
+         INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, agent_ref, preferred_channel, occurred_at, attributes, body_hash, outcome, received_at)
+         SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[], $10::bytea[], $11::json[])
+         ON CONFLICT (external_id) DO NOTHING RETURNING id),
+       invitations AS (
+         INSERT INTO invitation (id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at, next_attempt_at, created_at)
+         SELECT i.*, i.send_at, $12::timestamptz
+           FROM unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::int[], $17::uuid[], $18::text[], $19::text[], $20::bytea[], $21::timestamptz[], $22::timestamptz[])
+             AS i(id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at)
+          WHERE i.contact_event_id IN (SELECT id FROM events)
+         RETURNING id)
+       SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM invitations)::int AS invitations,
+              CASE WHEN $23 THEN pg_notify('${INVITATION_DUE_CHANNEL}', '') END AS notified`,
+      [...events, context.now, ...invitations, notify],
     );
-    if (inserted.length !== fresh.length) throw new RetryableConflict();
-    if (invitations[0]!.length > 0) {
-      await manager.query(
-        `INSERT INTO invitation (id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at, next_attempt_at, created_at)
-         SELECT i.*, i.send_at, $11::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::uuid[], $6::text[], $7::text[], $8::bytea[], $9::timestamptz[], $10::timestamptz[])
-           AS i(id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at)`,
-        [...invitations, context.now],
-      );
-    }
-    if (notify) await manager.query(`SELECT pg_notify($1, '')`, [INVITATION_DUE_CHANNEL]);
+    if (written!.events !== fresh.length || written!.invitations !== invitations[0]!.length)
+      throw new RetryableConflict();
     return results;
   }
 
-  /** Creates missing borrowers, locks every borrower of the batch (contact cap), updates what changed. */
-  private async upsertBorrowers(manager: EntityManager, fresh: Fresh[]): Promise<Map<string, BorrowerState>> {
+  /** Locks every borrower of the batch (for the contact cap) and updates what changed. */
+  private async upsertBorrowers(
+    manager: EntityManager,
+    fresh: Fresh[],
+    capStart: Date,
+  ): Promise<Map<string, BorrowerState>> {
     const latest = new Map<string, ContactEventInput['borrower']>();
     for (const w of fresh) {
       const id = w.input.borrower.externalId;
       latest.set(id, { ...latest.get(id), ...stripNulls(w.input.borrower), externalId: id });
     }
     const ids = [...latest.keys()].sort();
-    const column = <K extends keyof ContactEventInput['borrower']>(key: K) =>
-      ids.map((id) => latest.get(id)![key] ?? null);
-    await manager.query(
-      `INSERT INTO borrower (external_id, name, phone, email, locale, time_zone)
-       SELECT i.external_id, i.name, i.phone, i.email, coalesce(i.locale, $7), coalesce(i.time_zone, $8)
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS i(external_id, name, phone, email, locale, time_zone)
-       ON CONFLICT (external_id) DO NOTHING`,
-      [
-        ids,
-        column('name'),
-        column('phone'),
-        column('email'),
-        column('locale'),
-        column('timeZone'),
-        this.config.defaultLocale,
-        DEFAULT_TIME_ZONE,
-      ],
-    );
     const rows: BorrowerState[] = await manager.query(
       `SELECT id, external_id, name, phone, email, locale, time_zone,
-              sms_opted_out_at IS NOT NULL AS sms_opted_out, email_opted_out_at IS NOT NULL AS email_opted_out
+              sms_opted_out_at IS NOT NULL AS sms_opted_out, email_opted_out_at IS NOT NULL AS email_opted_out,
+              EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > $2
+                        AND i.status NOT IN ('cancelled', 'failed')) AS recently_invited
          FROM borrower WHERE external_id = ANY($1::text[]) ORDER BY external_id FOR UPDATE`,
-      [ids],
+      [ids, capStart],
     );
     const changed: BorrowerState[] = [];
     for (const row of rows) {

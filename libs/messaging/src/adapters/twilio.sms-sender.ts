@@ -14,7 +14,12 @@ export class TwilioSmsSender extends SmsSender {
   constructor(private readonly config: TwilioConfig) {
     super();
     this.sender = config.messagingServiceSid ?? config.from!;
-    this.client = twilio(config.accountSid, config.authToken, { timeout: 15_000, autoRetry: false });
+    this.client = twilio(config.accountSid, config.authToken, {
+      timeout: 15_000,
+      autoRetry: false,
+      keepAlive: true,
+      maxSockets: 32,
+    });
     // TWILIO_API_BASE_URL: the REST calls go to another base (a local Twilio-like endpoint in tests, a proxy).
     if (config.apiBaseUrl) this.client.api.baseUrl = config.apiBaseUrl;
   }
