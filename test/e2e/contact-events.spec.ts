@@ -380,3 +380,45 @@ describe('POST /api/v1/contact-events', () => {
     expect((await post(contactEvent(), other)).status).toBe(403);
   });
 });
+
+describe('random bodies never cause a 5xx', () => {
+  let api: RunningApi;
+  let key: string;
+  beforeAll(async () => {
+    api = await startTestApi();
+    key = (await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'fuzz', scopes: ['events:write'] }))
+      .secret;
+  });
+  afterAll(() => api.close());
+
+  it('answers arbitrary JSON on the single and batch endpoints with a 2xx or 4xx', async () => {
+    const { default: fc } = await import('fast-check');
+    const base = contactEvent();
+    const mutated = fc.oneof(
+      fc.anything(),
+      fc.record(
+        { ...Object.fromEntries(Object.keys(base).map((k) => [k, fc.anything()])) },
+        { requiredKeys: [] },
+      ),
+      fc
+        .record({
+          borrower: fc.dictionary(
+            fc.constantFrom('externalId', 'phone', 'email', 'timeZone', 'locale', 'name'),
+            fc.anything(),
+          ),
+        })
+        .map((b) => ({ ...base, ...b })),
+    );
+    await fc.assert(
+      fc.asyncProperty(mutated, fc.boolean(), async (body, batch) => {
+        const response = await fetch(`${api.baseUrl}/api/v1/contact-events${batch ? '/batch' : ''}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify(batch ? { events: [body] } : body) ?? 'null',
+        });
+        return response.status < 500;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -344,4 +344,33 @@ describe('dispatch through the real SMTP server and the Twilio SDK', () => {
     expect(await invitation(id)).toMatchObject({ status: 'cancelled', cancel_reason: 'opted_out' });
     expect(stub.messages.find((m) => m.to === '+79991110009')).toBeUndefined();
   });
+
+  it('refuses unsigned, forged, empty and JSON status callbacks with 403, and ignores unknown message ids', async () => {
+    const path = '/webhooks/twilio/status';
+    const before = (await sql.query(`SELECT count(*)::int AS n FROM message WHERE status = 'delivered'`))
+      .rows[0].n;
+    expect((await fetch(`${api.baseUrl}${path}`, { method: 'POST' })).status).toBe(403);
+    const json = await fetch(`${api.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-twilio-signature': 'x' },
+      body: JSON.stringify({ MessageSid: 'SM0', MessageStatus: 'delivered' }),
+    });
+    expect(json.status).toBe(403);
+    const wrongUrl = twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, `https://evil.example${path}`, {
+      MessageSid: 'SM1',
+      MessageStatus: 'delivered',
+    });
+    expect((await signedPost(path, { MessageSid: 'SM1', MessageStatus: 'delivered' }, wrongUrl)).status).toBe(
+      403,
+    );
+    expect(
+      (await signedPost(path, { MessageSid: `SM${'f'.repeat(32)}`, MessageStatus: 'delivered' })).status,
+    ).toBe(204);
+    expect((await signedPost(path, { MessageSid: "SM' OR 1=1 --", MessageStatus: 'delivered' })).status).toBe(
+      204,
+    );
+    expect(
+      (await sql.query(`SELECT count(*)::int AS n FROM message WHERE status = 'delivered'`)).rows[0].n,
+    ).toBe(before);
+  });
 });

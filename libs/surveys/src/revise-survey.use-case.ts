@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, AuditService } from '@app/audit';
+import { Clock, FieldError, NotFoundException, ValidationFailedException } from '@app/core';
+import { DataSource } from 'typeorm';
+import { SurveyCatalog } from './survey-catalog.service';
+import { CHANNELS, Survey, surveyFromRow, SurveyRow } from './survey.model';
+
+export type SurveyChanges = Partial<
+  Pick<
+    Survey,
+    | 'name'
+    | 'questions'
+    | 'commentPrompt'
+    | 'triggerTouchpoints'
+    | 'products'
+    | 'channelOrder'
+    | 'delaySeconds'
+    | 'expirySeconds'
+    | 'reminderDelaySeconds'
+    | 'sampleRate'
+    | 'lowScoreThreshold'
+    | 'active'
+    | 'priority'
+  >
+>;
+
+const SCALES = {
+  CSI: { min: 1, max: 5, count: 1 },
+  NPS: { min: 0, max: 10, count: 1 },
+  CLI: { min: 0, max: 10, count: 3 },
+} as const;
+
+/** The rules every version of a programme keeps, whatever an admin edits. */
+export function validateSurvey(survey: Survey): FieldError[] {
+  const errors: FieldError[] = [];
+  const scale = SCALES[survey.kind];
+  if (survey.questions.length !== scale.count)
+    errors.push({ path: 'questions', message: `a ${survey.kind} survey has ${scale.count} question(s)` });
+  survey.questions.forEach((q, i) => {
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(q.id))
+      errors.push({ path: `questions.${i}.id`, message: 'must be a lower-case identifier' });
+    if (q.min !== scale.min || q.max !== scale.max)
+      errors.push({
+        path: `questions.${i}`,
+        message: `${survey.kind} questions use the ${scale.min}–${scale.max} scale`,
+      });
+    for (const locale of ['ru', 'en'] as const) {
+      const text = q.text?.[locale];
+      if (typeof text !== 'string' || text.trim().length === 0 || text.length > 300) {
+        errors.push({ path: `questions.${i}.text.${locale}`, message: 'must be 1 to 300 characters' });
+      }
+    }
+  });
+  if (new Set(survey.questions.map((q) => q.id)).size !== survey.questions.length)
+    errors.push({ path: 'questions', message: 'question ids must differ' });
+  if (
+    survey.channelOrder.length === 0 ||
+    !survey.channelOrder.every((c) => CHANNELS.includes(c)) ||
+    new Set(survey.channelOrder).size !== survey.channelOrder.length
+  ) {
+    errors.push({ path: 'channelOrder', message: 'must list distinct channels among sms, email, in_app' });
+  }
+  if (survey.channelOrder.includes('sms') && survey.questions.length !== 1) {
+    errors.push({ path: 'channelOrder', message: 'only a one-question survey can be answered by SMS reply' });
+  }
+  if (survey.triggerTouchpoints.length === 0)
+    errors.push({ path: 'triggerTouchpoints', message: 'must name at least one touchpoint' });
+  if (!(survey.sampleRate >= 0 && survey.sampleRate <= 1))
+    errors.push({ path: 'sampleRate', message: 'must be between 0 and 1' });
+  if (!(survey.lowScoreThreshold >= scale.min && survey.lowScoreThreshold < scale.max)) {
+    errors.push({
+      path: 'lowScoreThreshold',
+      message: `must be within the ${scale.min}–${scale.max} scale, below its top`,
+    });
+  }
+  if (!Number.isInteger(survey.delaySeconds) || survey.delaySeconds < 0)
+    errors.push({ path: 'delaySeconds', message: 'must be a whole number ≥ 0' });
+  if (!Number.isInteger(survey.expirySeconds) || survey.expirySeconds < 3600)
+    errors.push({ path: 'expirySeconds', message: 'must be at least an hour' });
+  if (
+    survey.reminderDelaySeconds !== null &&
+    !(survey.reminderDelaySeconds > 0 && survey.reminderDelaySeconds < survey.expirySeconds)
+  ) {
+    errors.push({ path: 'reminderDelaySeconds', message: 'must be positive and before expiry' });
+  }
+  if (survey.name.trim().length === 0 || survey.name.length > 200)
+    errors.push({ path: 'name', message: 'must be 1 to 200 characters' });
+  return errors;
+}
+
+/**
+ * Edits a survey programme by creating its next version: invitations already created keep the
+ * version they were made with (their survey_id), new events get the new one.
+ */
+@Injectable()
+export class ReviseSurvey {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly catalog: SurveyCatalog,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: Actor, key: string, changes: SurveyChanges): Promise<Survey> {
+    const revised = await this.db.transaction(async (manager) => {
+      const rows: SurveyRow[] = await manager.query(
+        `SELECT * FROM survey WHERE key = $1 AND is_current FOR UPDATE`,
+        [key],
+      );
+      if (!rows[0]) throw new NotFoundException(`The survey "${key.slice(0, 100)}"`);
+      const current = surveyFromRow(rows[0]);
+      const next: Survey = {
+        ...current,
+        ...changes,
+        id: current.id,
+        key: current.key,
+        kind: current.kind,
+        version: current.version + 1,
+      };
+      const errors = validateSurvey(next);
+      if (errors.length > 0) throw new ValidationFailedException(errors);
+      await manager.query(`UPDATE survey SET is_current = false WHERE id = $1`, [current.id]);
+      const inserted: { id: string }[] = await manager.query(
+        `INSERT INTO survey (key, version, is_current, kind, name, questions, comment_prompt, trigger_touchpoints, products, channel_order,
+                             delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority,
+                             created_by, created_at)
+         VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+        [
+          next.key,
+          next.version,
+          next.kind,
+          next.name,
+          JSON.stringify(next.questions),
+          next.commentPrompt ? JSON.stringify(next.commentPrompt) : null,
+          next.triggerTouchpoints,
+          next.products,
+          next.channelOrder,
+          next.delaySeconds,
+          next.expirySeconds,
+          next.reminderDelaySeconds,
+          next.sampleRate,
+          next.lowScoreThreshold,
+          next.active,
+          next.priority,
+          actor.type === 'staff' ? actor.id : null,
+          this.clock.now(),
+        ],
+      );
+      const result = { ...next, id: inserted[0]!.id };
+      await this.audit.record(
+        actor,
+        {
+          action: 'survey.revised',
+          entityType: 'survey',
+          entityId: key,
+          before: { version: current.version },
+          after: { version: next.version, changes },
+        },
+        manager,
+      );
+      return result;
+    });
+    this.catalog.invalidate();
+    return revised;
+  }
+}
