@@ -13,7 +13,10 @@ import { ApiKeyController } from './auth/api-key.controller';
 import { ContactEventsController } from './contact-events/contact-events.controller';
 import { InvitationsController } from './invitations/invitations.controller';
 import { UnsubscribeController } from './public/unsubscribe.controller';
+import { SurveyPageController } from './public/survey-page.controller';
+import { PageRenderer } from './public/page-renderer.service';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
+import { TwilioInboundController } from './webhooks/twilio-inbound.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
@@ -52,9 +55,16 @@ export class AppModule {
         ContactEventsController,
         InvitationsController,
         TwilioWebhooksController,
+        TwilioInboundController,
         UnsubscribeController,
+        SurveyPageController,
       ],
-      providers: [PrometheusService, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [
+        PrometheusService,
+        ApiKeyGuard,
+        PageRenderer,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
       exports: [IdentityModule, ApiKeyGuard],
     };
   }

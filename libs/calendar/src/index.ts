@@ -1,3 +1,4 @@
 export * from './calendar.module';
 export * from './quiet-hours';
 export * from './working-calendar.service';
+export * from './working-days';

@@ -1,2 +1,3 @@
-// The callbacks domain library; filled by its issue. Import it only as @app/callbacks.
-export {};
+export * from './callback-priority';
+export * from './callback-task-opener.service';
+export * from './callbacks.module';

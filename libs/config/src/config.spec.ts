@@ -109,6 +109,7 @@ describe('loadConfig', () => {
     ],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, LENDER_NAME: '<script>' }, 'LENDER_NAME', false],
     [{ DATABASE_URL: DB, APP_SECRET: SECRET, BRAND_COLOR: 'red' }, 'BRAND_COLOR', false],
+    [{ DATABASE_URL: DB, APP_SECRET: SECRET, LENDER_TIME_ZONE: 'Moscow' }, 'LENDER_TIME_ZONE', false],
     [
       { DATABASE_URL: DB, APP_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: 'admin@x.io' },
       'BOOTSTRAP_ADMIN_PASSWORD',

@@ -52,6 +52,8 @@ export class AppConfig {
   readonly lenderName!: string;
   /** `BRAND_COLOR`: accent colour of emails and survey pages. */
   readonly brandColor!: string;
+  /** `LENDER_TIME_ZONE`: the lender's working hours and deadlines (callback SLA, complaint due dates, register dates). */
+  readonly lenderTimeZone!: string;
 
   static of(values: AppConfig): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -212,6 +214,12 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
   if (lenderName.length > 16 || /[\u0000-\u001f\u007f<>{}]/.test(lenderName)) {
     throw new ConfigError('LENDER_NAME', 'must be at most 16 printable characters (it signs every SMS).');
   }
+  const lenderTimeZone = read(env, 'LENDER_TIME_ZONE') ?? 'Europe/Moscow';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: lenderTimeZone });
+  } catch {
+    throw new ConfigError('LENDER_TIME_ZONE', 'must be an IANA time zone such as Europe/Moscow.');
+  }
   const brandColor = read(env, 'BRAND_COLOR') ?? '#1f5fbf';
   if (!/^#[0-9a-fA-F]{6}$/.test(brandColor))
     throw new ConfigError('BRAND_COLOR', 'must be a colour like #1f5fbf.');
@@ -234,6 +242,7 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
     logLevel,
     lenderName,
     brandColor,
+    lenderTimeZone,
   } as AppConfig);
 }
 

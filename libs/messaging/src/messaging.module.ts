@@ -7,6 +7,7 @@ import { TwilioSmsSender } from './adapters/twilio.sms-sender';
 import { DeliveryStatusService } from './delivery-status.service';
 import { DispatchInvitations } from './dispatch-invitations.use-case';
 import { ExpireInvitations } from './expire-invitations.use-case';
+import { HandleSmsReply } from './handle-sms-reply.use-case';
 import { EmailSender, SmsSender } from './sender.port';
 import { SmsPacer } from './sms-pacer.service';
 import { TemplateRenderer } from './template-renderer.service';
@@ -32,11 +33,13 @@ import { TemplateRenderer } from './template-renderer.service';
     DispatchInvitations,
     ExpireInvitations,
     DeliveryStatusService,
+    HandleSmsReply,
   ],
   exports: [
     DispatchInvitations,
     ExpireInvitations,
     DeliveryStatusService,
+    HandleSmsReply,
     TemplateRenderer,
     SmsSender,
     EmailSender,

@@ -46,6 +46,20 @@ export class TemplateRenderer {
     )({ lender: this.config.lenderName });
   }
 
+  /** A short SMS answer to a borrower's reply (`sms.*` strings of `locales/<locale>.json`). */
+  smsReply(
+    key: 'thanks' | 'thanksLow' | 'askAgain' | 'commentSaved' | 'alreadyAnswered',
+    locale: MessageLocale,
+    vars: Record<string, string | number> = {},
+  ): string {
+    const source = this.localeStrings(locale)[`sms.${key}`]!;
+    return this.compile(
+      'plain',
+      `locale:${locale}:sms.${key}`,
+      source,
+    )({ lender: this.config.lenderName, ...vars });
+  }
+
   surveyEmail(model: SurveyEmailModel): EmailContent {
     const t = this.translations(model.locale, {
       lender: this.config.lenderName,
@@ -83,7 +97,16 @@ export class TemplateRenderer {
   }
 
   /** Strings under `email.` in `locales/<locale>.json`, each itself a small template. */
-  private translations(locale: MessageLocale, vars: Record<string, string>): Record<string, string> {
+  private translations(locale: MessageLocale, vars: Record<string, string | number>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.localeStrings(locale))) {
+      if (key.startsWith('email.'))
+        out[key.slice('email.'.length)] = this.compile('plain', `locale:${locale}:${key}`, value)(vars);
+    }
+    return out;
+  }
+
+  private localeStrings(locale: MessageLocale): Record<string, string> {
     let strings = this.strings.get(locale);
     if (!strings) {
       strings = JSON.parse(readFileSync(join(this.root, 'locales', `${locale}.json`), 'utf8')) as Record<
@@ -92,12 +115,7 @@ export class TemplateRenderer {
       >;
       this.strings.set(locale, strings);
     }
-    const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(strings)) {
-      if (key.startsWith('email.'))
-        out[key.slice('email.'.length)] = this.compile('plain', `locale:${locale}:${key}`, value)(vars);
-    }
-    return out;
+    return strings;
   }
 
   private template(engine: 'html' | 'plain', path: string): Handlebars.TemplateDelegate {

@@ -17,6 +17,15 @@ export interface InvitationView {
   response: { score: number; answers: Record<string, number>; comment: string | null } | null;
 }
 
+export interface TokenInvitation {
+  id: string;
+  status: string;
+  expiresAt: Date;
+  surveyId: string;
+  locale: Locale;
+  response: { score: number; low: boolean; comment: string | null; submittedAt: Date } | null;
+}
+
 export interface PendingSurvey {
   invitationId: string;
   expiresAt: string;
@@ -86,6 +95,37 @@ export class InvitationQueries {
       answeredAt: iso(row.answered_at),
       expiresAt: row.expires_at.toISOString(),
       response: row.answers ? { score: Number(row.score), answers: row.answers, comment: row.comment } : null,
+    };
+  }
+
+  /** The invitation behind a survey link (by the token's hash), with its response if answered. */
+  async byTokenHash(tokenHash: Buffer): Promise<TokenInvitation | null> {
+    const rows: {
+      id: string;
+      status: string;
+      expires_at: Date;
+      survey_id: string;
+      locale: Locale;
+      score: string | null;
+      low: boolean | null;
+      comment: string | null;
+      submitted_at: Date | null;
+    }[] = await this.db.query(
+      `SELECT i.id, i.status, i.expires_at, i.survey_id, i.locale, r.score, r.low, r.comment, r.submitted_at
+         FROM invitation i LEFT JOIN response r ON r.invitation_id = i.id WHERE i.token_hash = $1`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      status: row.status,
+      expiresAt: row.expires_at,
+      surveyId: row.survey_id,
+      locale: row.locale,
+      response: row.submitted_at
+        ? { score: Number(row.score), low: row.low!, comment: row.comment, submittedAt: row.submitted_at }
+        : null,
     };
   }
 

@@ -1,12 +1,32 @@
 import { Module } from '@nestjs/common';
+import { CallbacksModule } from '@app/callbacks';
 import { InvitationQueries } from './invitation-query.service';
 import { OptOutService } from './opt-out.service';
 import { RecordContactEvents } from './record-contact-events.use-case';
 import { ReviseSurvey } from './revise-survey.use-case';
+import { RecordResponse } from './record-response.use-case';
+import { UpdateComment } from './update-comment.use-case';
 import { SurveyCatalog } from './survey-catalog.service';
 
 @Module({
-  providers: [SurveyCatalog, RecordContactEvents, InvitationQueries, OptOutService, ReviseSurvey],
-  exports: [SurveyCatalog, RecordContactEvents, InvitationQueries, OptOutService, ReviseSurvey],
+  imports: [CallbacksModule],
+  providers: [
+    SurveyCatalog,
+    RecordContactEvents,
+    InvitationQueries,
+    OptOutService,
+    ReviseSurvey,
+    RecordResponse,
+    UpdateComment,
+  ],
+  exports: [
+    SurveyCatalog,
+    RecordContactEvents,
+    InvitationQueries,
+    OptOutService,
+    ReviseSurvey,
+    RecordResponse,
+    UpdateComment,
+  ],
 })
 export class SurveysModule {}

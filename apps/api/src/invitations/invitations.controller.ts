@@ -1,5 +1,9 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -7,7 +11,15 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { InvitationQueries, InvitationView, PendingSurvey } from '@app/surveys';
+import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { NotFoundException } from '@app/core';
+import {
+  InvitationQueries,
+  InvitationView,
+  PendingSurvey,
+  RecordedResponse,
+  RecordResponse,
+} from '@app/surveys';
 import { ApiKeyAuth } from '../auth/api-key.guard';
 
 class InvitationResponseDto {
@@ -56,10 +68,34 @@ class PendingSurveysDto {
   @ApiProperty({ type: [PendingSurveyDto] }) items!: PendingSurvey[];
 }
 
+class InAppResponseDto {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { satisfaction: 4 } })
+  @IsObject()
+  answers!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+class RecordedResponseDto {
+  @ApiProperty({ format: 'uuid' }) responseId!: string;
+  @ApiProperty() score!: number;
+  @ApiProperty() low!: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true }) callbackTaskId!: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @ApiTags('invitations')
 @Controller('api/v1')
 export class InvitationsController {
-  constructor(private readonly invitations: InvitationQueries) {}
+  constructor(
+    private readonly invitations: InvitationQueries,
+    private readonly responses: RecordResponse,
+  ) {}
 
   @Get('invitations/:id')
   @ApiKeyAuth('events:write')
@@ -76,5 +112,25 @@ export class InvitationsController {
   @ApiOkResponse({ type: PendingSurveysDto })
   async pending(@Param('externalId') externalId: string): Promise<{ items: PendingSurvey[] }> {
     return { items: externalId.length > 200 ? [] : await this.invitations.pendingInApp(externalId) };
+  }
+
+  @Post('invitations/:id/response')
+  @HttpCode(201)
+  @ApiKeyAuth('surveys:in_app')
+  @ApiOperation({
+    summary: 'Answer an in-app survey; a low score opens a callback task in the same transaction',
+  })
+  @ApiCreatedResponse({ type: RecordedResponseDto })
+  @ApiBadRequestResponse({
+    description: 'validation_failed: a score out of range, not an integer, an unknown or missing question',
+  })
+  @ApiConflictResponse({ description: 'already_answered' })
+  @ApiGoneResponse({ description: 'invitation_expired' })
+  respond(@Param('id') id: string, @Body() body: InAppResponseDto): Promise<RecordedResponse> {
+    if (!UUID.test(id)) throw new NotFoundException('The invitation');
+    return this.responses.execute(
+      { invitationId: id },
+      { answers: body.answers, comment: body.comment, source: 'in_app' },
+    );
   }
 }

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import { AppConfig } from '@app/config';
+import { projectRoot } from '@app/core';
+
+export type PageLocale = 'ru' | 'en';
+
+/** Server-rendered public pages from `templates/pages` (isolated, strict Handlebars; every value escaped). */
+@Injectable()
+export class PageRenderer {
+  private readonly hbs = Handlebars.create();
+  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly strings = new Map<PageLocale, Record<string, string>>();
+  private readonly root = join(projectRoot(), 'templates');
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** `page.*` strings of a locale. */
+  texts(locale: PageLocale): Record<string, string> {
+    let strings = this.strings.get(locale);
+    if (!strings) {
+      const all = JSON.parse(readFileSync(join(this.root, 'locales', `${locale}.json`), 'utf8')) as Record<
+        string,
+        string
+      >;
+      strings = {};
+      for (const [key, value] of Object.entries(all)) {
+        if (key.startsWith('page.'))
+          strings[key.slice(5)] = this.hbs.compile(value, { strict: true, noEscape: true })({
+            lender: this.config.lenderName,
+          });
+      }
+      this.strings.set(locale, strings);
+    }
+    return strings;
+  }
+
+  render(
+    name: 'survey' | 'thanks' | 'message',
+    locale: PageLocale,
+    nonce: string,
+    view: Record<string, unknown>,
+  ): string {
+    const t = this.texts(locale);
+    const common = { lender: this.config.lenderName, brandColor: this.config.brandColor, locale, t, nonce };
+    const body = this.template(`pages/${name}.hbs`)({ ...common, ...view });
+    return this.template('pages/layout.hbs')({
+      ...common,
+      title: (view.title as string | undefined) ?? t.title,
+      body,
+    });
+  }
+
+  private template(path: string): Handlebars.TemplateDelegate {
+    let template = this.compiled.get(path);
+    if (!template) {
+      template = this.hbs.compile(readFileSync(join(this.root, path), 'utf8'), { strict: true });
+      this.compiled.set(path, template);
+    }
+    return template;
+  }
+}

@@ -1,0 +1,177 @@
+export const COMMENT_CATEGORIES = [
+  'incorrect_consultation',
+  'product_terms',
+  'payments',
+  'app_website',
+  'collection_conduct',
+  'personal_data',
+  'other',
+] as const;
+export type CommentCategory = (typeof COMMENT_CATEGORIES)[number];
+
+// Latin letters that look like Cyrillic ones (and back): borrowers mix keyboards mid-word.
+const LATIN_TO_CYRILLIC: Record<string, string> = {
+  a: 'а',
+  b: 'в',
+  c: 'с',
+  e: 'е',
+  h: 'н',
+  k: 'к',
+  m: 'м',
+  o: 'о',
+  p: 'р',
+  t: 'т',
+  x: 'х',
+  y: 'у',
+};
+const CYRILLIC_TO_LATIN: Record<string, string> = {
+  а: 'a',
+  в: 'b',
+  с: 'c',
+  е: 'e',
+  н: 'h',
+  к: 'k',
+  м: 'm',
+  о: 'o',
+  р: 'p',
+  т: 't',
+  х: 'x',
+  у: 'y',
+};
+
+/** Lower case, ё→е, punctuation and symbols to spaces, whitespace collapsed. */
+export function normalizeComment(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Each word rewritten with look-alike letters in the script most of its letters are in. */
+function unifyScripts(text: string): string {
+  return text
+    .split(' ')
+    .map((word) => {
+      const cyrillic = (word.match(/\p{Script=Cyrillic}/gu) ?? []).length;
+      const latin = (word.match(/\p{Script=Latin}/gu) ?? []).length;
+      if (cyrillic > 0 && latin > 0) {
+        return cyrillic >= latin
+          ? [...word].map((c) => LATIN_TO_CYRILLIC[c] ?? c).join('')
+          : [...word].map((c) => CYRILLIC_TO_LATIN[c] ?? c).join('');
+      }
+      return word;
+    })
+    .join(' ');
+}
+
+/** Keyword stems per category, matched at word starts after normalising (Russian and English). */
+const RULES: Record<Exclude<CommentCategory, 'other'>, string[]> = {
+  incorrect_consultation: [
+    'консультац',
+    'не объясн',
+    'неправильн',
+    'ввели в заблужд',
+    'обман',
+    'не ответил',
+    'некомпетент',
+    'не смог',
+    'misinform',
+    'wrong information',
+    'could not explain',
+    'did not explain',
+  ],
+  product_terms: [
+    'процент',
+    'ставк',
+    'переплат',
+    'комисси',
+    'услови',
+    'договор',
+    'страхов',
+    'пролонгац',
+    'interest',
+    'fee',
+    'terms',
+    'contract',
+    'insurance',
+  ],
+  payments: [
+    'платеж',
+    'платёж',
+    'оплат',
+    'списал',
+    'списан',
+    'не зачисл',
+    'зачислен',
+    'возврат',
+    'перевод',
+    'карт',
+    'payment',
+    'refund',
+    'charged',
+    'transfer',
+  ],
+  app_website: [
+    'приложени',
+    'сайт',
+    'личн кабинет',
+    'личный кабинет',
+    'не работает',
+    'ошибк',
+    'не могу войти',
+    'вход',
+    'app',
+    'website',
+    'login',
+    'error',
+  ],
+  collection_conduct: [
+    'коллектор',
+    'угрож',
+    'хамств',
+    'хамил',
+    'груб',
+    'оскорб',
+    'звонят',
+    'звонки',
+    'родственник',
+    'давлен',
+    'harass',
+    'threat',
+    'rude',
+    'insult',
+  ],
+  personal_data: [
+    'персональн',
+    'данные',
+    'третьим лиц',
+    'разглаш',
+    'разглас',
+    'паспорт',
+    'personal data',
+    'privacy',
+    'leak',
+  ],
+};
+
+const COMPILED = Object.entries(RULES).map(
+  ([category, stems]) =>
+    [
+      category as CommentCategory,
+      stems.map((stem) => new RegExp(`(^|\\s)${normalizeComment(stem)}`, 'u')),
+    ] as const,
+);
+
+/** The categories a comment is about; `other` when it says something none of the rules recognise. */
+export function tagComment(comment: string | null): CommentCategory[] {
+  if (!comment) return [];
+  const text = normalizeComment(comment);
+  if (!text) return [];
+  const variants = [text, unifyScripts(text)];
+  const tags = COMPILED.filter(([, patterns]) => patterns.some((p) => variants.some((v) => p.test(v)))).map(
+    ([category]) => category,
+  );
+  return tags.length > 0 ? tags : ['other'];
+}
