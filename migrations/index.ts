@@ -1,10 +1,12 @@
 import { InitialSchema1795300000000 } from './1795300000000-InitialSchema';
 import { SurveyProgrammesAndDispatch1795300100000 } from './1795300100000-SurveyProgrammesAndDispatch';
 import { Answers1795300200000 } from './1795300200000-Answers';
+import { Webhooks1795300300000 } from './1795300300000-Webhooks';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
   InitialSchema1795300000000,
   SurveyProgrammesAndDispatch1795300100000,
   Answers1795300200000,
+  Webhooks1795300300000,
 ];

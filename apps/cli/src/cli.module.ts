@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { LoggingModule } from '@app/core';
 import { DatabaseModule } from '@app/database';
 import { IdentityModule } from '@app/identity';
+import { WebhooksModule } from '@app/webhooks';
 
 @Module({})
 export class CliModule {
@@ -17,6 +18,7 @@ export class CliModule {
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'resonance-cli', poolSize: 2 }),
         AuditModule,
         IdentityModule,
+        WebhooksModule,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '@app/config';
 import { DomainException } from '@app/core';
 import { openDatabase, revertLastMigration } from '@app/database';
 import { ApiKeyService, StaffUserService } from '@app/identity';
+import { WebhookEndpoints } from '@app/webhooks';
 import { CliModule } from './cli.module';
 
 const CLI_ACTOR = { type: 'system', id: 'cli' } as const;
@@ -71,6 +72,24 @@ const COMMANDS: Record<string, Command> = {
       }
       await ctx!.get(ApiKeyService).revoke(CLI_ACTOR, v.id!);
       return [`Revoked API key ${v.id}`];
+    },
+  },
+  'webhook:create': {
+    usage: 'webhook:create --url https://crm.example/hooks --events response.received,callback_task.created',
+    options: { url: { type: 'string' }, events: { type: 'string' } },
+    required: ['url', 'events'],
+    migrate: true,
+    async run(ctx, v) {
+      const events = v
+        .events!.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const endpoint = await ctx!.get(WebhookEndpoints).create(CLI_ACTOR, { url: v.url!, events });
+      return [
+        `Created webhook endpoint ${endpoint.id} for ${endpoint.events.join(', ')} at ${endpoint.url}.`,
+        'Verify signatures with the secret below (Standard Webhooks); it is shown once.',
+        endpoint.secret,
+      ];
     },
   },
   'migration:run': {

@@ -4,6 +4,7 @@ import { nextAllowedSendTime, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
 import { invitationToken, localize, Survey, SurveyCatalog } from '@app/surveys';
+import { WebhookOutbox } from '@app/webhooks';
 import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
 import { EmailSender, SendFailure, SendReceipt, SmsSender } from './sender.port';
@@ -25,6 +26,7 @@ interface ClaimedInvitation {
   expires_at: Date;
   send_at: Date;
   borrower_id: string;
+  borrower_external_id: string;
   name: string | null;
   phone: string | null;
   email: string | null;
@@ -67,6 +69,7 @@ export class DispatchInvitations {
     private readonly calendar: WorkingCalendar,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /** First messages of invitations whose send time has come. */
@@ -83,7 +86,7 @@ export class DispatchInvitations {
        UPDATE invitation i SET next_attempt_at = $3, attempts = i.attempts + 1
          FROM due, borrower b
         WHERE i.id = due.id AND b.id = i.borrower_id
-       RETURNING i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id,
+       RETURNING i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id, b.external_id AS borrower_external_id,
                  b.name, b.phone, b.email, b.time_zone,
                  b.sms_opted_out_at IS NOT NULL AS sms_opted_out, b.email_opted_out_at IS NOT NULL AS email_opted_out`,
       [now, this.batchSize(limit), new Date(now.getTime() + LEASE_MS)],
@@ -105,7 +108,7 @@ export class DispatchInvitations {
        UPDATE invitation i SET remind_at = $3
          FROM due, borrower b
         WHERE i.id = due.id AND b.id = i.borrower_id
-       RETURNING i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id,
+       RETURNING i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id, b.external_id AS borrower_external_id,
                  b.name, b.phone, b.email, b.time_zone,
                  b.sms_opted_out_at IS NOT NULL AS sms_opted_out, b.email_opted_out_at IS NOT NULL AS email_opted_out`,
       [now, this.batchSize(limit), new Date(now.getTime() + LEASE_MS)],
@@ -356,6 +359,21 @@ export class DispatchInvitations {
             WHERE i.id = u.id AND i.status = 'scheduled'`,
           [column(sent, (o) => o.invitation.id), remindAt, now],
         );
+      }
+      for (const o of sent) {
+        if (purpose === 'invitation' && o.invitation.channel === 'in_app') {
+          await this.webhooks.emit(
+            manager,
+            'invitation.in_app_created',
+            `invitation.in_app_created:${o.invitation.id}`,
+            {
+              invitationId: o.invitation.id,
+              borrowerExternalId: o.invitation.borrower_external_id,
+              survey: o.survey.key,
+              expiresAt: o.invitation.expires_at.toISOString(),
+            },
+          );
+        }
       }
       if (sent.length > 0 && purpose === 'reminder') {
         await manager.query(

@@ -1,6 +1,7 @@
 import { Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { SurveysModule } from '@app/surveys';
+import { WebhooksModule } from '@app/webhooks';
 import { OutboxEmailSender, OutboxSmsSender } from './adapters/outbox.sms-sender';
 import { SmtpEmailSender } from './adapters/smtp.email-sender';
 import { TwilioSmsSender } from './adapters/twilio.sms-sender';
@@ -14,7 +15,7 @@ import { TemplateRenderer } from './template-renderer.service';
 
 /** Transports chosen by configuration: Twilio and SMTP when configured, the Outbox otherwise. */
 @Module({
-  imports: [SurveysModule],
+  imports: [SurveysModule, WebhooksModule],
   providers: [
     {
       provide: SmsSender,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackTaskOpener } from '@app/callbacks';
+import { WebhookOutbox } from '@app/webhooks';
 import { Clock, DomainException, NotFoundException, ValidationFailedException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { tagComment } from './comment-tags';
@@ -34,6 +35,7 @@ interface OpenInvitation {
   borrower_id: string;
   touchpoint: string;
   product: string | null;
+  borrower_external_id: string;
 }
 
 /** A comment is free text, but not control characters (tabs and line breaks aside). */
@@ -64,6 +66,7 @@ export class RecordResponse {
     @InjectDataSource() private readonly db: DataSource,
     private readonly catalog: SurveyCatalog,
     private readonly tasks: CallbackTaskOpener,
+    private readonly webhooks: WebhookOutbox,
     private readonly clock: Clock,
   ) {}
 
@@ -94,8 +97,9 @@ export class RecordResponse {
     const now = this.clock.now();
     const where = 'invitationId' in locator ? 'i.id = $1' : 'i.token_hash = $1';
     const rows: OpenInvitation[] = await manager.query(
-      `SELECT i.id, i.status, i.channel, i.locale, i.expires_at, i.survey_id, i.borrower_id, e.touchpoint, e.product
-         FROM invitation i JOIN contact_event e ON e.id = i.contact_event_id
+      `SELECT i.id, i.status, i.channel, i.locale, i.expires_at, i.survey_id, i.borrower_id, e.touchpoint, e.product,
+              b.external_id AS borrower_external_id
+         FROM invitation i JOIN contact_event e ON e.id = i.contact_event_id JOIN borrower b ON b.id = i.borrower_id
         WHERE ${where} FOR UPDATE OF i`,
       ['invitationId' in locator ? locator.invitationId : locator.tokenHash],
     );
@@ -160,7 +164,28 @@ export class RecordResponse {
         submittedAt: now,
       });
       callbackTaskId = task.id;
+      await this.webhooks.emit(manager, 'callback_task.created', `callback_task.created:${task.id}`, {
+        callbackTaskId: task.id,
+        responseId,
+        invitationId: invitation.id,
+        borrowerExternalId: invitation.borrower_external_id,
+        priority: task.priority,
+        firstContactDueAt: task.firstContactDueAt.toISOString(),
+      });
     }
+    // Ids, scores and tags only: the comment stays in Resonance (an integrator reads it through the API).
+    await this.webhooks.emit(manager, 'response.received', `response.received:${responseId}`, {
+      responseId,
+      invitationId: invitation.id,
+      borrowerExternalId: invitation.borrower_external_id,
+      survey: survey.key,
+      kind: survey.kind,
+      score: scored.score,
+      low: scored.low,
+      source,
+      tags,
+      callbackTaskId,
+    });
     return { responseId, score: scored.score, low: scored.low, callbackTaskId };
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallbacksModule } from '@app/callbacks';
+import { WebhooksModule } from '@app/webhooks';
 import { InvitationQueries } from './invitation-query.service';
 import { OptOutService } from './opt-out.service';
 import { RecordContactEvents } from './record-contact-events.use-case';
@@ -9,7 +10,7 @@ import { UpdateComment } from './update-comment.use-case';
 import { SurveyCatalog } from './survey-catalog.service';
 
 @Module({
-  imports: [CallbacksModule],
+  imports: [CallbacksModule, WebhooksModule],
   providers: [
     SurveyCatalog,
     RecordContactEvents,

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, AuditService } from '@app/audit';
+import { AppConfig } from '@app/config';
+import { Clock, FieldError, sealSecret, ValidationFailedException } from '@app/core';
+import { DataSource } from 'typeorm';
+import { isWebhookEvent, WEBHOOK_EVENTS } from './webhook-events';
+
+export interface CreatedEndpoint {
+  id: string;
+  url: string;
+  events: string[];
+  /** Shown once: the receiver verifies signatures with it. */
+  secret: string;
+}
+
+@Injectable()
+export class WebhookEndpoints {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, input: { url: string; events: string[] }): Promise<CreatedEndpoint> {
+    const errors: FieldError[] = [];
+    let url = '';
+    try {
+      const parsed = new URL(input.url);
+      if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.password)
+        throw new Error();
+      url = parsed.toString();
+    } catch {
+      errors.push({ path: 'url', message: 'must be an http(s) URL without credentials' });
+    }
+    const events = [...new Set(input.events)];
+    if (events.length === 0 || !events.every(isWebhookEvent))
+      errors.push({ path: 'events', message: `must be one or more of ${WEBHOOK_EVENTS.join(', ')}` });
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO webhook_endpoint (url, secret_sealed, events, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [url, sealSecret(this.config.appSecret, secret), events, `${actor.type}:${actor.id}`, this.clock.now()],
+    );
+    const id = rows[0]!.id;
+    await this.audit.record(actor, {
+      action: 'webhook_endpoint.created',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      after: { url, events },
+    });
+    return { id, url, events, secret };
+  }
+}

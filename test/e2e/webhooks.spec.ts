@@ -1,0 +1,196 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { SYSTEM_ACTOR } from '@app/audit';
+import { FixedClock } from '@app/core';
+import { ApiKeyService } from '@app/identity';
+import { DispatchInvitations } from '@app/messaging';
+import { DeliverWebhooks, signWebhook, WebhookEndpoints } from '@app/webhooks';
+import { contactEvent } from '../factories/contact-event.factory';
+import { RunningApi, startTestApi } from '../support/api-app';
+import { request } from '../support/http';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A receiver on loopback that answers with the statuses it is told to, then 200. */
+class Receiver {
+  readonly received: Received[] = [];
+  statuses: number[] = [];
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+      res.writeHead(this.statuses.shift() ?? 200).end();
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+    return this;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('outbound webhooks', () => {
+  const clock = new FixedClock(new Date('2026-11-18T09:00:00Z'));
+  let api: RunningApi;
+  let receiver: Receiver;
+  let secret: string;
+  let key: string;
+  let sql: Client;
+
+  beforeAll(async () => {
+    receiver = await new Receiver().start();
+    api = await startTestApi({ clock });
+    key = (
+      await api.app
+        .get(ApiKeyService)
+        .create(SYSTEM_ACTOR, { name: 'app', scopes: ['events:write', 'surveys:in_app'] })
+    ).secret;
+    secret = (
+      await api.app.get(WebhookEndpoints).create(SYSTEM_ACTOR, {
+        url: receiver.url,
+        events: ['invitation.in_app_created', 'response.received', 'callback_task.created'],
+      })
+    ).secret;
+    sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+  });
+  afterAll(async () => {
+    await sql.end();
+    await api.close();
+    await receiver.stop();
+  });
+
+  it('announces an in-app survey, its low response and the callback task, signed, each once', async () => {
+    const posted = await request<{ invitation: { id: string } }>(`${api.baseUrl}/api/v1/contact-events`, {
+      method: 'POST',
+      json: contactEvent({
+        occurredAt: '2026-11-18T11:00:00+03:00',
+        touchpoint: 'chat',
+        preferredChannel: 'in_app',
+        borrower: { externalId: 'hook-borrower' },
+      }),
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const id = posted.body.invitation.id;
+    await api.app.get(DispatchInvitations).dispatchDue();
+    await request(`${api.baseUrl}/api/v1/invitations/${id}/response`, {
+      method: 'POST',
+      json: { answers: { satisfaction: 1 }, comment: 'секретный комментарий' },
+      headers: { authorization: `Bearer ${key}` },
+    });
+    await api.app.get(DeliverWebhooks).execute();
+    await api.app.get(DeliverWebhooks).execute();
+
+    const bodies = receiver.received.map(
+      (r) => JSON.parse(r.body) as { id: string; type: string; data: Record<string, unknown> },
+    );
+    expect(bodies.map((b) => b.type).sort()).toEqual([
+      'callback_task.created',
+      'invitation.in_app_created',
+      'response.received',
+    ]);
+    expect(bodies.find((b) => b.type === 'invitation.in_app_created')!.data).toMatchObject({
+      invitationId: id,
+      borrowerExternalId: 'hook-borrower',
+      survey: 'csi_service',
+    });
+    expect(bodies.find((b) => b.type === 'response.received')!.data).toMatchObject({
+      invitationId: id,
+      score: 1,
+      low: true,
+      source: 'in_app',
+    });
+    for (const r of receiver.received) {
+      const signature = signWebhook(
+        secret,
+        r.headers['webhook-id'] as string,
+        Number(r.headers['webhook-timestamp']),
+        r.body,
+      );
+      expect(r.headers['webhook-signature']).toBe(signature);
+      expect(JSON.parse(r.body).id).toBe(r.headers['webhook-id']);
+    }
+    expect(receiver.received.map((r) => r.body).join()).not.toContain('секретный');
+  });
+
+  it('retries a failing receiver with backoff and the same webhook-id, never losing the event', async () => {
+    receiver.received.length = 0;
+    receiver.statuses = [500, 503];
+    const posted = await request<{ invitation: { id: string } }>(`${api.baseUrl}/api/v1/contact-events`, {
+      method: 'POST',
+      json: contactEvent({
+        occurredAt: '2026-11-18T11:00:00+03:00',
+        touchpoint: 'chat',
+        preferredChannel: 'in_app',
+      }),
+      headers: { authorization: `Bearer ${key}` },
+    });
+    await api.app.get(DispatchInvitations).dispatchDue();
+    for (let i = 0; i < 3; i++) {
+      await api.app.get(DeliverWebhooks).execute();
+      const next = (
+        await sql.query(`SELECT max(next_attempt_at) AS at FROM webhook_delivery WHERE status = 'pending'`)
+      ).rows[0].at;
+      if (next) clock.set(next);
+    }
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+    const row = (
+      await sql.query(`SELECT status, attempts FROM webhook_delivery WHERE event_key = $1`, [
+        `invitation.in_app_created:${posted.body.invitation.id}`,
+      ])
+    ).rows[0];
+    expect(row).toEqual({ status: 'delivered', attempts: 3 });
+  });
+
+  it('gives up after 24 hours of failures, and refuses bad endpoints', async () => {
+    receiver.statuses = Array(100).fill(500);
+    await request(`${api.baseUrl}/api/v1/contact-events`, {
+      method: 'POST',
+      json: contactEvent({
+        occurredAt: '2026-11-18T11:00:00+03:00',
+        touchpoint: 'chat',
+        preferredChannel: 'in_app',
+      }),
+      headers: { authorization: `Bearer ${key}` },
+    });
+    await api.app.get(DispatchInvitations).dispatchDue();
+    for (let i = 0; i < 100; i++) {
+      await api.app.get(DeliverWebhooks).execute();
+      const next = (
+        await sql.query(`SELECT max(next_attempt_at) AS at FROM webhook_delivery WHERE status = 'pending'`)
+      ).rows[0].at;
+      if (!next) break;
+      clock.set(next);
+    }
+    expect(
+      (await sql.query(`SELECT count(*)::int AS n FROM webhook_delivery WHERE status = 'failed'`)).rows[0].n,
+    ).toBe(1);
+    receiver.statuses = [];
+    const endpoints = api.app.get(WebhookEndpoints);
+    await expect(
+      endpoints.create(SYSTEM_ACTOR, { url: 'ftp://x', events: ['response.received'] }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(
+      endpoints.create(SYSTEM_ACTOR, { url: 'https://u:p@x.example', events: ['response.received'] }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(
+      endpoints.create(SYSTEM_ACTOR, { url: 'https://x.example', events: ['everything'] }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(
+      (await sql.query(`SELECT secret_sealed FROM webhook_endpoint`)).rows.map((r) => r.secret_sealed).join(),
+    ).not.toContain(secret.slice(6, 20));
+  });
+});
