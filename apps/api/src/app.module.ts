@@ -15,6 +15,7 @@ import { InvitationsController } from './invitations/invitations.controller';
 import { UnsubscribeController } from './public/unsubscribe.controller';
 import { SurveyPageController } from './public/survey-page.controller';
 import { PageRenderer } from './public/page-renderer.service';
+import { FaviconController } from './public/favicon.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
 import { TwilioInboundController } from './webhooks/twilio-inbound.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -58,6 +59,7 @@ export class AppModule {
         TwilioInboundController,
         UnsubscribeController,
         SurveyPageController,
+        FaviconController,
       ],
       providers: [
         PrometheusService,
