@@ -2,6 +2,7 @@ import { InitialSchema1795300000000 } from './1795300000000-InitialSchema';
 import { SurveyProgrammesAndDispatch1795300100000 } from './1795300100000-SurveyProgrammesAndDispatch';
 import { Answers1795300200000 } from './1795300200000-Answers';
 import { Webhooks1795300300000 } from './1795300300000-Webhooks';
+import { ProductionCalendar1795300400000 } from './1795300400000-ProductionCalendar';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   SurveyProgrammesAndDispatch1795300100000,
   Answers1795300200000,
   Webhooks1795300300000,
+  ProductionCalendar1795300400000,
 ];

@@ -78,7 +78,7 @@ describe('the survey page in Chromium, from the email link', () => {
     expect(await page.isChecked('input[name="q_satisfaction"][value="2"]')).toBe(true);
     const option = await page.locator('.scale span').first().boundingBox();
     expect(option!.height).toBeGreaterThanOrEqual(44);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await page.screenshot({ path: join(ARTIFACTS, 'survey-page-360.png'), fullPage: true });
 
     await page.fill('textarea[name="comment"]', 'Долго ждал ответа оператора');
