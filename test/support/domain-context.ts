@@ -7,6 +7,9 @@ import { Clock } from '@app/core';
 import { DatabaseModule } from '@app/database';
 import { MessagingModule } from '@app/messaging';
 import { SurveysModule } from '@app/surveys';
+import { CallbacksModule } from '@app/callbacks';
+import { ComplaintsModule } from '@app/complaints';
+import { IdentityModule } from '@app/identity';
 import { TEST_APP_SECRET } from './api-app';
 
 /** The domain libraries wired as a worker wires them (no HTTP), on a given database. */
@@ -27,6 +30,9 @@ export async function domainContext(
       CalendarModule,
       SurveysModule,
       MessagingModule,
+      CallbacksModule,
+      ComplaintsModule,
+      IdentityModule,
     ],
   }).compile();
   return moduleRef.init();

@@ -1,3 +1,5 @@
 export * from './callback-priority';
 export * from './callback-task-opener.service';
 export * from './callbacks.module';
+export * from './callback-workflow.service';
+export * from './task-change';

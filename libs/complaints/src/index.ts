@@ -1,2 +1,3 @@
-// The complaints domain library; filled by its issue. Import it only as @app/complaints.
-export {};
+export * from './complaint-workflow.service';
+export * from './complaint.model';
+export * from './complaints.module';
