@@ -9,6 +9,8 @@ import { IdentityModule } from '@app/identity';
 import { CalendarModule } from '@app/calendar';
 import { SurveysModule } from '@app/surveys';
 import { MessagingModule } from '@app/messaging';
+import { CallbacksModule } from '@app/callbacks';
+import { ComplaintsModule } from '@app/complaints';
 import { ApiKeyController } from './auth/api-key.controller';
 import { ContactEventsController } from './contact-events/contact-events.controller';
 import { InvitationsController } from './invitations/invitations.controller';
@@ -16,6 +18,8 @@ import { UnsubscribeController } from './public/unsubscribe.controller';
 import { SurveyPageController } from './public/survey-page.controller';
 import { PageRenderer } from './public/page-renderer.service';
 import { FaviconController } from './public/favicon.controller';
+import { CallbackTasksController } from './callbacks/callback-tasks.controller';
+import { ComplaintsController } from './complaints/complaints.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
 import { TwilioInboundController } from './webhooks/twilio-inbound.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -47,6 +51,8 @@ export class AppModule {
         CalendarModule,
         SurveysModule,
         MessagingModule,
+        CallbacksModule,
+        ComplaintsModule,
         ...(options.imports ?? []),
       ],
       controllers: [
@@ -60,6 +66,8 @@ export class AppModule {
         UnsubscribeController,
         SurveyPageController,
         FaviconController,
+        CallbackTasksController,
+        ComplaintsController,
       ],
       providers: [
         PrometheusService,

@@ -3,15 +3,17 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CalendarModule } from '@app/calendar';
 import { MessagingModule } from '@app/messaging';
 import { WebhooksModule } from '@app/webhooks';
+import { CallbacksModule } from '@app/callbacks';
 import { DispatchJob } from './dispatch.job';
 import { WebhookJob } from './webhook.job';
+import { SlaJob } from './sla.job';
 
 /**
  * The worker's ticks, which call the domain's use cases. Hosted by the worker process, or by the API
  * process itself when RUN_WORKER is on (`npm start`), so both share one connection pool.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), CalendarModule, MessagingModule, WebhooksModule],
-  providers: [DispatchJob, WebhookJob],
+  imports: [ScheduleModule.forRoot(), CalendarModule, MessagingModule, WebhooksModule, CallbacksModule],
+  providers: [DispatchJob, WebhookJob, SlaJob],
 })
 export class WorkerJobsModule {}

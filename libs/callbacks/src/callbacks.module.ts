@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CallbackTaskOpener } from './callback-task-opener.service';
+import { CallbackTaskQueries } from './callback-task-queries.service';
 import { CallbackWorkflow } from './callback-workflow.service';
+import { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
 
-@Module({
-  providers: [CallbackTaskOpener, CallbackWorkflow],
-  exports: [CallbackTaskOpener, CallbackWorkflow],
-})
+const PROVIDERS = [CallbackTaskOpener, CallbackWorkflow, CallbackTaskQueries, SweepOverdueTasks];
+
+@Module({ providers: PROVIDERS, exports: PROVIDERS })
 export class CallbacksModule {}

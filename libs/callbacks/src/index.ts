@@ -3,3 +3,6 @@ export * from './callback-task-opener.service';
 export * from './callbacks.module';
 export * from './callback-workflow.service';
 export * from './task-change';
+export * from './callback-task-queries.service';
+export * from './keyset-cursor';
+export * from './sweep-overdue-tasks.use-case';

@@ -1,0 +1,62 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CallbackTaskQueries } from '@app/callbacks';
+import { ApiKeyAuth } from '../auth/api-key.guard';
+
+export class TaskListQuery {
+  @ApiPropertyOptional({ enum: ['open', 'in_progress', 'complaint', 'closed'] })
+  @IsOptional()
+  @IsIn(['open', 'in_progress', 'complaint', 'closed'])
+  status?: string;
+
+  @ApiPropertyOptional({ description: 'Only tasks whose first contact is overdue' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+@ApiTags('callback tasks')
+@Controller('api/v1/callback-tasks')
+@ApiKeyAuth('tasks:read')
+export class CallbackTasksController {
+  constructor(private readonly tasks: CallbackTaskQueries) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The callback queue in queue order (priority, then first-contact due time), keyset-paginated',
+  })
+  @ApiOkResponse({ description: '{ items, nextCursor }' })
+  list(@Query() query: TaskListQuery) {
+    return this.tasks.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One task with its response, attempts and complaint' })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string) {
+    return this.tasks.get(id);
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ComplaintQueries } from '@app/complaints';
+import { ApiKeyPrincipal } from '@app/identity';
+import { ApiKeyAuth, CurrentApiKey } from '../auth/api-key.guard';
+
+export class ComplaintListQuery {
+  @ApiPropertyOptional({ example: '2026-11-01' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['justified', 'partly_justified', 'unjustified'] })
+  @IsOptional()
+  @IsIn(['justified', 'partly_justified', 'unjustified'])
+  classification?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+@ApiTags('complaints')
+@Controller('api/v1/complaints')
+@ApiKeyAuth('complaints:read')
+export class ComplaintsController {
+  constructor(private readonly complaints: ComplaintQueries) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The complaint register by registration date (in the lender’s zone); every read is audited',
+  })
+  @ApiOkResponse({ description: '{ items, nextCursor }' })
+  list(@Query() query: ComplaintListQuery, @CurrentApiKey() key: ApiKeyPrincipal) {
+    return this.complaints.list({ type: 'api_key', id: key.id, scopes: key.scopes }, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One complaint in full; the view is audited' })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string, @CurrentApiKey() key: ApiKeyPrincipal) {
+    return this.complaints.get({ type: 'api_key', id: key.id, scopes: key.scopes }, id);
+  }
+}

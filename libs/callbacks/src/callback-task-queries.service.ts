@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Clock, NotFoundException, ValidationFailedException } from '@app/core';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
+
+export interface TaskListFilters {
+  status?: string;
+  overdue?: boolean;
+  assigneeId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface TaskListItem {
+  id: string;
+  status: string;
+  priority: number;
+  assigneeId: string | null;
+  tags: string[];
+  firstContactDueAt: string;
+  firstContactAt: string | null;
+  overdue: boolean;
+  escalated: boolean;
+  attempts: number;
+  closureReason: string | null;
+  createdAt: string;
+  response: {
+    id: string;
+    score: number;
+    survey: string;
+    touchpoint: string;
+    channel: string;
+    product: string | null;
+  };
+  borrower: { externalId: string };
+  version: number;
+}
+
+const STATUSES = ['open', 'in_progress', 'complaint', 'closed'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads of the callback queue: keyset pages in queue order (priority, then due time), and one task in full. */
+@Injectable()
+export class CallbackTaskQueries {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(filters: TaskListFilters): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
+    const limit = filters.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      throw new ValidationFailedException([{ path: 'limit', message: 'must be from 1 to 200' }]);
+    if (filters.status && !STATUSES.includes(filters.status))
+      throw new ValidationFailedException([
+        { path: 'status', message: `must be one of ${STATUSES.join(', ')}` },
+      ]);
+    if (filters.assigneeId && !UUID.test(filters.assigneeId))
+      throw new ValidationFailedException([{ path: 'assigneeId', message: 'must be a UUID' }]);
+    const after = decodeCursor(filters.cursor, ['number', 'string', 'string']);
+    const now = this.clock.now();
+    const params: unknown[] = [now, limit + 1];
+    const where: string[] = [];
+    if (filters.status) where.push(`t.status = $${params.push(filters.status)}`);
+    if (filters.assigneeId) where.push(`t.assignee_id = $${params.push(filters.assigneeId)}`);
+    if (filters.overdue)
+      where.push(
+        `t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1`,
+      );
+    if (after) {
+      const [priority, due, id] = after;
+      where.push(
+        `(-t.priority, t.first_contact_due_at, t.id) > (-$${params.push(priority)}::int, $${params.push(due)}::timestamptz, $${params.push(id)}::uuid)`,
+      );
+    }
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
+              t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
+              b.external_id AS borrower_external_id, t.first_contact_due_at::text AS due_key,
+              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1) AS overdue
+         FROM callback_task t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.priority DESC, t.first_contact_due_at, t.id
+        LIMIT $2`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    // The cursor keeps the database's own microseconds (an ISO string would round them off and repeat rows).
+    const last = rows.length > limit ? page[page.length - 1]! : null;
+    return {
+      items: page.map(toItem),
+      nextCursor: last
+        ? encodeCursor([last.priority as number, last.due_key as string, last.id as string])
+        : null,
+    };
+  }
+
+  async get(
+    id: string,
+  ): Promise<
+    TaskListItem & {
+      attemptsLog: { result: string; note: string | null; attemptedAt: string; callBackAt: string | null }[];
+      complaint: { id: string; registerNo: string; status: string } | null;
+      comment: string | null;
+      answers: unknown;
+    }
+  > {
+    if (!UUID.test(id)) throw new NotFoundException('The callback task');
+    const page = await this.db.query(
+      `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
+              t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
+              b.external_id AS borrower_external_id,
+              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $2) AS overdue
+         FROM callback_task t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
+        WHERE t.id = $1`,
+      [id, this.clock.now()],
+    );
+    const row = page[0] as Record<string, unknown> | undefined;
+    if (!row) throw new NotFoundException('The callback task');
+    const attempts: { result: string; note: string | null; attempted_at: Date; call_back_at: Date | null }[] =
+      await this.db.query(
+        `SELECT result, note, attempted_at, call_back_at FROM callback_attempt WHERE task_id = $1 ORDER BY attempted_at, id`,
+        [id],
+      );
+    const complaints: { id: string; register_no: string; status: string }[] = await this.db.query(
+      `SELECT id, register_no, status FROM complaint WHERE task_id = $1`,
+      [id],
+    );
+    return {
+      ...toItem(row),
+      comment: (row.comment as string | null) ?? null,
+      answers: row.answers,
+      attemptsLog: attempts.map((a) => ({
+        result: a.result,
+        note: a.note,
+        attemptedAt: a.attempted_at.toISOString(),
+        callBackAt: a.call_back_at?.toISOString() ?? null,
+      })),
+      complaint: complaints[0]
+        ? { id: complaints[0].id, registerNo: complaints[0].register_no, status: complaints[0].status }
+        : null,
+    };
+  }
+}
+
+function toItem(row: Record<string, unknown>): TaskListItem {
+  return {
+    id: row.id as string,
+    status: row.status as string,
+    priority: row.priority as number,
+    assigneeId: (row.assignee_id as string | null) ?? null,
+    tags: row.tags as string[],
+    firstContactDueAt: (row.first_contact_due_at as Date).toISOString(),
+    firstContactAt: (row.first_contact_at as Date | null)?.toISOString() ?? null,
+    overdue: row.overdue as boolean,
+    escalated: row.escalated_at !== null,
+    attempts: row.attempt_count as number,
+    closureReason: (row.closure_reason as string | null) ?? null,
+    createdAt: (row.created_at as Date).toISOString(),
+    response: {
+      id: row.response_id as string,
+      score: Number(row.score),
+      survey: row.survey as string,
+      touchpoint: row.touchpoint as string,
+      channel: row.channel as string,
+      product: (row.product as string | null) ?? null,
+    },
+    borrower: { externalId: row.borrower_external_id as string },
+    version: row.version as number,
+  };
+}
