@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { dispatch, ingestion, Options, pacing, Row } from './scenarios';
+import { dispatch, ingestion, Options, pacing, queue, Row } from './scenarios';
 import { BenchDatabase, ROOT } from './support';
 
 const SCENARIOS: Record<string, (db: BenchDatabase, options: Options) => Promise<Row[]>> = {
   ingestion,
   dispatch,
   pacing,
+  queue,
 };
 
 const fmt = (n: number | null, digits = 0) =>

@@ -275,3 +275,97 @@ export async function pacing(db: BenchDatabase, options: Options): Promise<Row[]
     stub.stop();
   }
 }
+
+/** `count` callback tasks (and their events, invitations and responses) straight in SQL. */
+async function seedQueue(url: string, count: number): Promise<void> {
+  await sql(
+    url,
+    `INSERT INTO borrower (external_id, name, phone) VALUES ('bench-queue', 'Bench', '+79990000001')`,
+  );
+  await sql(
+    url,
+    `INSERT INTO contact_event (external_id, borrower_id, touchpoint, occurred_at, body_hash, outcome)
+     SELECT 'q-' || g, (SELECT id FROM borrower WHERE external_id = 'bench-queue'), 'call', now() - (g % 90) * interval '1 day', '\\x00', '{}'
+       FROM generate_series(1, $1) g`,
+    [count],
+  );
+  await sql(
+    url,
+    `INSERT INTO invitation (contact_event_id, survey_id, borrower_id, channel, locale, token_hash, status, send_at, expires_at)
+     SELECT e.id, (SELECT id FROM survey WHERE key = 'csi_service' AND is_current), e.borrower_id, 'sms', 'ru', sha256(e.id::text::bytea),
+            'answered', e.occurred_at, e.occurred_at + interval '3 days'
+       FROM contact_event e WHERE e.external_id LIKE 'q-%'`,
+  );
+  await sql(
+    url,
+    `INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, locale, answers, score, low, source, submitted_at)
+     SELECT i.id, i.survey_id, i.borrower_id, 'call', 'sms', 'ru', '{"satisfaction":2}', 2, true, 'sms', i.send_at FROM invitation i`,
+  );
+  await sql(
+    url,
+    `INSERT INTO callback_task (response_id, borrower_id, status, priority, first_contact_due_at, closure_reason, created_at)
+     SELECT r.id, r.borrower_id, s.status, (abs(hashtext(r.id::text)) % 150), r.submitted_at + interval '1 day' + (abs(hashtext(r.id::text || 'd')) % 1000) * interval '1 second',
+            CASE WHEN s.status = 'closed' THEN 'not_a_complaint' END, r.submitted_at
+       FROM response r, LATERAL (SELECT CASE WHEN abs(hashtext(r.id::text || 's')) % 10 < 2 THEN 'open'
+                                             WHEN abs(hashtext(r.id::text || 's')) % 10 < 3 THEN 'in_progress' ELSE 'closed' END AS status) s`,
+  );
+  await sql(url, 'ANALYZE');
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function queue(db: BenchDatabase, options: Options): Promise<Row[]> {
+  const count = options.quick ? 100_000 : 1_000_000;
+  const url = await db.create('bench_queue');
+  await seedQueue(url, count);
+  const key = await createApiKey(url);
+  const api = await startProcess('api', { DATABASE_URL: url });
+  try {
+    const [middle] = await sql(
+      url,
+      `SELECT priority, first_contact_due_at::text AS due, id FROM callback_task WHERE status = 'open'
+        ORDER BY priority DESC, first_contact_due_at, id OFFSET (SELECT count(*) / 2 FROM callback_task WHERE status = 'open') LIMIT 1`,
+    );
+    const deepCursor = Buffer.from(JSON.stringify([middle!.priority, middle!.due, middle!.id])).toString(
+      'base64url',
+    );
+    const headers = { authorization: `Bearer ${key}` };
+    const measure = async (path: string): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < 220; i++) {
+        const started = performance.now();
+        const response = await fetch(`${api.baseUrl}${path}`, { headers });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`${path}: ${response.status}`);
+        if (i >= 20) times.push(performance.now() - started);
+      }
+      return times;
+    };
+    const first = await measure('/api/v1/callback-tasks?status=open&limit=50');
+    const deep = await measure(`/api/v1/callback-tasks?status=open&limit=50&cursor=${deepCursor}`);
+    const overdue = await measure('/api/v1/callback-tasks?overdue=true&limit=50');
+    return [
+      ['first page', first],
+      ['a page half way down', deep],
+      ['overdue, first page', overdue],
+    ].map(([label, times]) => {
+      const p95 = percentile(times as number[], 95);
+      return {
+        scenario: `callback queue, ${label} (${count.toLocaleString('en-US')} tasks)`,
+        baseline: '—',
+        baselineValue: null,
+        value: p95,
+        unit: 'ms p95',
+        ratio: null,
+        target: 'p95 < 50 ms',
+        pass: p95 < 50,
+        notes: `median ${median(times as number[]).toFixed(1)} ms over 200 requests, HTTP included`,
+      };
+    });
+  } finally {
+    await api.stop();
+  }
+}

@@ -3,6 +3,7 @@ import { SurveyProgrammesAndDispatch1795300100000 } from './1795300100000-Survey
 import { Answers1795300200000 } from './1795300200000-Answers';
 import { Webhooks1795300300000 } from './1795300300000-Webhooks';
 import { ProductionCalendar1795300400000 } from './1795300400000-ProductionCalendar';
+import { QueueIndexes1795300500000 } from './1795300500000-QueueIndexes';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Answers1795300200000,
   Webhooks1795300300000,
   ProductionCalendar1795300400000,
+  QueueIndexes1795300500000,
 ];

@@ -62,13 +62,11 @@ describe('callback tasks and complaints over the API', () => {
     const complaint = await api.app
       .get(ComplaintWorkflow)
       .register(agent, id!, reached.version, { substance: 'Списание' });
-    const reviewed = await api.app
-      .get(ComplaintWorkflow)
-      .review(expert, complaint.id, complaint.version, {
-        classification: 'unjustified',
-        criteria: [],
-        responseType: 'explanation',
-      });
+    const reviewed = await api.app.get(ComplaintWorkflow).review(expert, complaint.id, complaint.version, {
+      classification: 'unjustified',
+      criteria: [],
+      responseType: 'explanation',
+    });
     complaintId = reviewed.id;
   });
   afterAll(async () => {

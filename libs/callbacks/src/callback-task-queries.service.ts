@@ -64,24 +64,33 @@ export class CallbackTaskQueries {
     const where: string[] = [];
     if (filters.status) where.push(`t.status = $${params.push(filters.status)}`);
     if (filters.assigneeId) where.push(`t.assignee_id = $${params.push(filters.assigneeId)}`);
-    if (filters.overdue)
+    if (filters.overdue) {
       where.push(
         `t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1`,
       );
+    }
+    const filter = where.length ? where.join(' AND ') : 'true';
+    const order = 'ORDER BY t.priority DESC, t.first_contact_due_at, t.id';
+    // Keyset in queue order (priority descending, then due time and id ascending). The mixed directions
+    // do not fit one row comparison, so a later page is two index range scans: the rest of the
+    // cursor's priority, then the lower priorities; each stops after one page.
+    let pageSql: string;
     if (after) {
-      const [priority, due, id] = after;
-      where.push(
-        `(-t.priority, t.first_contact_due_at, t.id) > (-$${params.push(priority)}::int, $${params.push(due)}::timestamptz, $${params.push(id)}::uuid)`,
-      );
+      const [p, due, id] = [params.push(after[0]), params.push(after[1]), params.push(after[2])];
+      pageSql = `(SELECT t.* FROM callback_task t WHERE ${filter} AND t.priority = $${p}::int
+                 AND (t.first_contact_due_at, t.id) > ($${due}::timestamptz, $${id}::uuid) ${order} LIMIT $2)
+              UNION ALL
+              (SELECT t.* FROM callback_task t WHERE ${filter} AND t.priority < $${p}::int ${order} LIMIT $2)`;
+    } else {
+      pageSql = `SELECT t.* FROM callback_task t WHERE ${filter} ${order} LIMIT $2`;
     }
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id, t.first_contact_due_at::text AS due_key,
               (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1) AS overdue
-         FROM callback_task t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY t.priority DESC, t.first_contact_due_at, t.id
+         FROM (${pageSql}) t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
+        ${order}
         LIMIT $2`,
       params,
     );
@@ -96,9 +105,7 @@ export class CallbackTaskQueries {
     };
   }
 
-  async get(
-    id: string,
-  ): Promise<
+  async get(id: string): Promise<
     TaskListItem & {
       attemptsLog: { result: string; note: string | null; attemptedAt: string; callBackAt: string | null }[];
       complaint: { id: string; registerNo: string; status: string } | null;
