@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { dispatch, ingestion, Options, pacing, queue, Row } from './scenarios';
@@ -18,13 +18,13 @@ const fmt = (n: number | null, digits = 0) =>
 
 function table(rows: Row[], machine: string, options: Options): string {
   const lines = [
-    `Resonance bench — ${new Date().toISOString()} — ${machine}${options.quick ? ' — quick' : ''}`,
+    `Resonance bench — ${machine}${options.quick ? ' — this run quick' : ''}`,
     '',
-    '| scenario | baseline | baseline value | Resonance | ratio | target | pass | notes |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | baseline | baseline value | Resonance | ratio | target | pass | notes | measured |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.baseline} | ${fmt(r.baselineValue)} ${r.baselineValue === null ? '' : r.unit} | ${fmt(r.value)} ${r.unit} | ${r.ratio === null ? '—' : `${fmt(r.ratio, 2)}×`} | ${r.target} | ${r.pass === null ? 'n/a' : r.pass ? 'yes' : 'no'} | ${r.notes} |`,
+        `| ${r.scenario} | ${r.baseline} | ${fmt(r.baselineValue)} ${r.baselineValue === null ? '' : r.unit} | ${fmt(r.value)} ${r.unit} | ${r.ratio === null ? '—' : `${fmt(r.ratio, 2)}×`} | ${r.target} | ${r.pass === null ? 'n/a' : r.pass ? 'yes' : 'no'} | ${r.notes} | ${r.measuredAt?.slice(0, 10) ?? ''}${r.quick ? ' (quick)' : ''} |`,
     ),
   ];
   return lines.join('\n');
@@ -45,19 +45,30 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const names = chosen.length ? chosen : Object.keys(SCENARIOS);
+  // --report: only rewrite the table from latest.json (no run).
+  const names = args.includes('--report') ? [] : chosen.length ? chosen : Object.keys(SCENARIOS);
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const db = await BenchDatabase.start();
+  const db = names.length ? await BenchDatabase.start() : null;
   const rows: Row[] = [];
   try {
     for (const name of names) {
       process.stderr.write(`… ${name}\n`);
-      rows.push(...(await SCENARIOS[name]!(db, options)));
+      rows.push(...(await SCENARIOS[name]!(db!, options)).map((row) => ({ ...row, group: name })));
     }
   } finally {
-    await db.stop();
+    await db?.stop();
   }
-  const output = table(rows, machine, options);
+  // Scenarios not run this time keep their last figures (and their own run's date in `measuredAt`).
+  const latestJson = join(ROOT, 'bench', 'results', 'latest.json');
+  const previous: Row[] = existsSync(latestJson)
+    ? ((JSON.parse(readFileSync(latestJson, 'utf8')) as { rows: Row[] }).rows ?? [])
+    : [];
+  const now = new Date().toISOString();
+  const merged = [
+    ...rows.map((row) => ({ ...row, measuredAt: now, quick: options.quick })),
+    ...previous.filter((row) => row.group && !names.includes(row.group)),
+  ].sort((a, b) => Object.keys(SCENARIOS).indexOf(a.group!) - Object.keys(SCENARIOS).indexOf(b.group!));
+  const output = table(merged, machine, options);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'latest.md'), `${output}\n`);
   writeFileSync(

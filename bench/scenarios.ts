@@ -14,6 +14,10 @@ export interface Row {
   target: string;
   pass: boolean | null;
   notes: string;
+  /** The scenario that produced the row (set by the runner). */
+  group?: string;
+  measuredAt?: string;
+  quick?: boolean;
 }
 
 export interface Options {

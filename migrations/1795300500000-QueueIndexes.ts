@@ -14,6 +14,8 @@ export class QueueIndexes1795300500000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP INDEX callback_task_uncontacted_queue_idx; DROP INDEX callback_task_status_queue_idx;`);
+    await db.query(
+      `DROP INDEX callback_task_uncontacted_queue_idx; DROP INDEX callback_task_status_queue_idx;`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from '../support/http';
@@ -178,6 +178,35 @@ describe('npm start on the embedded default', () => {
       stderr: expect.stringContaining('email'),
     });
     expect(run(['no-such-command'])).toMatchObject({ status: 2, stderr: expect.stringContaining('Usage') });
+  });
+
+  it('exports the complaint register from the CLI to a file, refusing to overwrite one', () => {
+    const out = join(dataDir, '..', 'register.csv');
+    const args = [
+      'run',
+      '--silent',
+      'cli',
+      '--',
+      'register:export',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-12-31',
+      '--format',
+      'csv',
+      '--out',
+      out,
+    ];
+    const stdout = execFileSync('npm', args, { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+    expect(stdout).toContain('Exported 0 complaints');
+    expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFregister_no,registered_at,received_via,/);
+    let status = 0;
+    try {
+      execFileSync('npm', args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(2);
   });
 
   it('stops cleanly on SIGTERM, stopping the embedded database too', async () => {

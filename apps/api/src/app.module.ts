@@ -20,6 +20,7 @@ import { PageRenderer } from './public/page-renderer.service';
 import { FaviconController } from './public/favicon.controller';
 import { CallbackTasksController } from './callbacks/callback-tasks.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
+import { RegisterController } from './complaints/register.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
 import { TwilioInboundController } from './webhooks/twilio-inbound.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -67,6 +68,7 @@ export class AppModule {
         SurveyPageController,
         FaviconController,
         CallbackTasksController,
+        RegisterController,
         ComplaintsController,
       ],
       providers: [

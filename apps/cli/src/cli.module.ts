@@ -5,6 +5,8 @@ import { LoggingModule } from '@app/core';
 import { DatabaseModule } from '@app/database';
 import { IdentityModule } from '@app/identity';
 import { WebhooksModule } from '@app/webhooks';
+import { ComplaintsModule } from '@app/complaints';
+import { CalendarModule } from '@app/calendar';
 
 @Module({})
 export class CliModule {
@@ -19,6 +21,8 @@ export class CliModule {
         AuditModule,
         IdentityModule,
         WebhooksModule,
+        CalendarModule,
+        ComplaintsModule,
       ],
     };
   }

@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from '@app/config';
 import { DomainException } from '@app/core';
 import { openDatabase, revertLastMigration } from '@app/database';
 import { ApiKeyService, StaffUserService } from '@app/identity';
+import { createWriteStream } from 'node:fs';
+import { RegisterExport, validateRegisterFilters } from '@app/complaints';
 import { WebhookEndpoints } from '@app/webhooks';
 import { CliModule } from './cli.module';
 
@@ -89,6 +91,48 @@ const COMMANDS: Record<string, Command> = {
         `Created webhook endpoint ${endpoint.id} for ${endpoint.events.join(', ')} at ${endpoint.url}.`,
         'Verify signatures with the secret below (Standard Webhooks); it is shown once.',
         endpoint.secret,
+      ];
+    },
+  },
+  'register:export': {
+    usage: 'register:export --from YYYY-MM-DD --to YYYY-MM-DD --format csv|xlsx --out FILE',
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
+    required: ['from', 'to', 'out'],
+    migrate: true,
+    async run(ctx, v) {
+      const { filters, format } = validateRegisterFilters({
+        from: v.from,
+        to: v.to,
+        format: v.format ?? 'csv',
+      });
+      const register = ctx!.get(RegisterExport);
+      const total = await register.count(filters);
+      const out = createWriteStream(v.out!, { flags: 'wx' });
+      await new Promise<void>((resolve, reject) =>
+        out.once('open', () => resolve()).once('error', reject),
+      ).catch((error: Error) => {
+        throw new UsageError(`Cannot write ${v.out}: ${error.message}`);
+      });
+      const started = Date.now();
+      const progress = (rows: number) => {
+        if (!process.stderr.isTTY && rows !== total) return;
+        const seconds = (Date.now() - started) / 1000;
+        const rate = rows / Math.max(seconds, 0.001);
+        const eta = rate > 0 ? Math.max(0, (total - rows) / rate) : 0;
+        const width = 30;
+        const filled = total ? Math.round((rows / total) * width) : width;
+        process.stderr.write(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s, ETA ${eta.toFixed(0)} s ${rows === total ? '\n' : ''}`,
+        );
+      };
+      const { rows } = await register.export(CLI_ACTOR, filters, format, out, progress);
+      return [
+        `Exported ${rows} complaints registered ${filters.from} … ${filters.to} to ${v.out} (${format}).`,
       ];
     },
   },

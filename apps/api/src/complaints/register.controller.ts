@@ -1,0 +1,58 @@
+import { PassThrough } from 'node:stream';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RegisterExport, validateRegisterFilters } from '@app/complaints';
+import { ValidationFailedException } from '@app/core';
+import { ApiKeyPrincipal } from '@app/identity';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyAuth, CurrentApiKey } from '../auth/api-key.guard';
+
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+@ApiTags('complaints')
+@Controller('api/v1/complaints/register')
+@ApiKeyAuth('complaints:export')
+export class RegisterController {
+  constructor(private readonly register: RegisterExport) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The complaint register for a period, streamed as CSV (UTF-8 with BOM) or XLSX; audited',
+  })
+  @ApiQuery({ name: 'from', example: '2026-11-01' })
+  @ApiQuery({ name: 'to', example: '2026-11-30' })
+  @ApiQuery({ name: 'format', enum: ['csv', 'xlsx'], required: false })
+  @ApiProduces(CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
+  @ApiOkResponse({ description: 'The register file' })
+  async export(
+    @Query() query: Record<string, unknown>,
+    @CurrentApiKey() key: ApiKeyPrincipal,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const unknown = Object.keys(query).filter((k) => !['from', 'to', 'format'].includes(k));
+    if (unknown.length > 0) {
+      throw new ValidationFailedException(
+        unknown
+          .slice(0, 10)
+          .map((k) => ({ path: k.slice(0, 50), message: 'is not a parameter of the register' })),
+      );
+    }
+    const { filters, format } = validateRegisterFilters(query);
+    const body = new PassThrough({ highWaterMark: 256 * 1024 });
+    void reply
+      .header('Content-Type', CONTENT_TYPES[format])
+      .header(
+        'Content-Disposition',
+        `attachment; filename="complaint-register_${filters.from}_${filters.to}.${format}"`,
+      )
+      .header('Cache-Control', 'no-store')
+      .send(body);
+    const actor = { type: 'api_key' as const, id: key.id, scopes: key.scopes };
+    await this.register
+      .export(actor, filters, format, body)
+      .catch((error: unknown) => body.destroy(error as Error));
+  }
+}

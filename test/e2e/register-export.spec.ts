@@ -1,0 +1,171 @@
+import ExcelJS from 'exceljs';
+import { Client } from 'pg';
+import { Actor, SYSTEM_ACTOR } from '@app/audit';
+import { CallbackWorkflow } from '@app/callbacks';
+import { ComplaintWorkflow, REGISTER_COLUMNS } from '@app/complaints';
+import { FixedClock } from '@app/core';
+import { ApiKeyService, StaffUserService } from '@app/identity';
+import { seedTasks } from '../factories/low-scores';
+import { RunningApi, startTestApi } from '../support/api-app';
+
+// Friday 20 November 2026, 23:30 in Moscow = 20:30Z: the register date is the 20th in the lender's zone.
+const NOW = new Date('2026-11-20T20:30:00Z');
+const HEADER =
+  'register_no,registered_at,received_via,touchpoint,product,borrower_external_id,borrower_name,survey,score,comment,category,substance,status,classification,root_cause,response_type,redress,resolution,corrective_action,handled_by,reviewed_by,due_at,extended_due_at,resolved_at,on_time,event_external_id';
+
+describe('complaint register export', () => {
+  const clock = new FixedClock(NOW);
+  let api: RunningApi;
+  let sql: Client;
+  let exporter: string;
+
+  beforeAll(async () => {
+    api = await startTestApi({ clock });
+    exporter = (
+      await api.app
+        .get(ApiKeyService)
+        .create(SYSTEM_ACTOR, { name: 'compliance', scopes: ['complaints:export'] })
+    ).secret;
+    sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+    const users = api.app.get(StaffUserService);
+    const agent: Actor = {
+      type: 'staff',
+      id: (
+        await users.create(SYSTEM_ACTOR, {
+          email: 'a@l.test',
+          name: 'Анна Агентова',
+          role: 'agent',
+          password: 'long-enough-password',
+        })
+      ).id,
+      role: 'agent',
+    };
+    const expert: Actor = {
+      type: 'staff',
+      id: (
+        await users.create(SYSTEM_ACTOR, {
+          email: 'e@l.test',
+          name: 'Егор Экспертов',
+          role: 'expert',
+          password: 'long-enough-password',
+        })
+      ).id,
+      role: 'expert',
+    };
+    const ids = await seedTasks(api.db.url, 3, { assigneeId: agent.id });
+    await sql.query(
+      `UPDATE response SET comment = $1 WHERE id = (SELECT response_id FROM callback_task WHERE id = $2)`,
+      ['=HYPERLINK("http://evil.example","click"), "quoted", line\nbreak', ids[0]],
+    );
+    await sql.query(`UPDATE borrower SET name = '@Иванов, Иван' WHERE external_id LIKE 'seed-%'`);
+    const callbacks = api.app.get(CallbackWorkflow);
+    const complaints = api.app.get(ComplaintWorkflow);
+    for (const [i, id] of ids.entries()) {
+      const reached = await callbacks.logAttempt(agent, id, 1, { result: 'reached' });
+      const c = await complaints.register(agent, id, reached.version, {
+        substance: i === 1 ? '+7 999 звонили ночью' : 'Двойное списание',
+      });
+      if (i === 0) {
+        const r = await complaints.review(expert, c.id, c.version, {
+          criteria: ['calculation_error'],
+          classification: 'justified',
+          rootCause: 'Шлюз',
+          responseType: 'accept_with_redress',
+          correctiveAction: 'Идемпотентность',
+          correctiveActionOwner: 'Payments',
+        });
+        await complaints.resolve(expert, r.id, r.version, { resolution: 'Возврат' });
+      }
+    }
+  });
+  afterAll(async () => {
+    await sql.end();
+    await api.close();
+  });
+
+  const fetchRegister = (query: string, key = exporter) =>
+    fetch(`${api.baseUrl}/api/v1/complaints/register?${query}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+
+  it('streams CSV: BOM, the contract header, RFC 4180 quoting, formula guard, lender-zone dates; audited with the row count', async () => {
+    const response = await fetchRegister('from=2026-11-20&to=2026-11-20&format=csv');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="complaint-register_2026-11-20_2026-11-20.csv"',
+    );
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text.split('\r\n')[0]).toBe(HEADER);
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""click""), ""quoted"", line\nbreak"`);
+    expect(text).toContain(`"'@Иванов, Иван"`);
+    expect(text).toContain(`'+7 999 звонили ночью`);
+    expect(text).toMatch(/2026-000001,2026-11-20 23:30,callback,call,/);
+    expect(text).toContain(',Анна Агентова,Егор Экспертов,');
+    expect(text).toMatch(/,yes,seed-/);
+    const audit = (
+      await sql.query(
+        `SELECT actor_type, details FROM audit_log WHERE action = 'complaint_register.exported' ORDER BY id DESC LIMIT 1`,
+      )
+    ).rows[0];
+    expect(audit).toMatchObject({
+      actor_type: 'api_key',
+      details: { format: 'csv', rows: 3, completed: true, filters: { from: '2026-11-20', to: '2026-11-20' } },
+    });
+  });
+
+  it('streams XLSX with the same columns, string and date cells, and no formulas', async () => {
+    const response = await fetchRegister('from=2026-11-01&to=2026-11-30&format=xlsx');
+    expect(response.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([...REGISTER_COLUMNS]);
+    expect(sheet.rowCount).toBe(4);
+    const first = sheet.getRow(2);
+    expect(first.getCell(1).value).toBe('2026-000001');
+    expect(first.getCell(2).value).toEqual(new Date('2026-11-20T23:30:00Z'));
+    sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+    expect(first.getCell(10).value).toBe(`'=HYPERLINK("http://evil.example","click"), "quoted", line\nbreak`);
+  });
+
+  it('exports an empty period as the header alone', async () => {
+    // As bytes: fetch's text() would drop the BOM.
+    const bytes = Buffer.from(await (await fetchRegister('from=2025-01-01&to=2025-01-31')).arrayBuffer());
+    expect(bytes.toString('utf8')).toBe(`\uFEFF${HEADER}\r\n`);
+  });
+
+  it.each([
+    'to=2026-11-30',
+    'from=2026-11-30&to=2026-11-01',
+    'from=2026-02-30&to=2026-03-01',
+    'from=yesterday&to=today',
+    'from=2026-11-01&to=2026-11-30&format=pdf',
+    "from=2026-11-01&to=2026-11-30&format=csv'%3B--",
+    'from=2026-11-01&to=2026-11-30&sort=1',
+  ])('refuses %s with 400 and writes no audit row', async (query) => {
+    const before = (
+      await sql.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'complaint_register.exported'`)
+    ).rows[0].n;
+    const response = await fetchRegister(query);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'validation_failed' });
+    expect(
+      (
+        await sql.query(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'complaint_register.exported'`,
+        )
+      ).rows[0].n,
+    ).toBe(before);
+  });
+
+  it('needs the complaints:export scope', async () => {
+    const reader = (
+      await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'bi', scopes: ['complaints:read'] })
+    ).secret;
+    expect((await fetchRegister('from=2026-11-01&to=2026-11-30', reader)).status).toBe(403);
+  });
+});
