@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { BenchDatabase, createApiKey, load, median, pgbench, ROOT, sql, startProcess } from './support';
@@ -369,6 +370,129 @@ export async function queue(db: BenchDatabase, options: Options): Promise<Row[]>
         notes: `median ${median(times as number[]).toFixed(1)} ms over 200 requests, HTTP included`,
       };
     });
+  } finally {
+    await api.stop();
+  }
+}
+
+/** Resident set size of a process now, in MB (Linux). */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function seedComplaints(url: string, count: number): Promise<void> {
+  await sql(
+    url,
+    `INSERT INTO borrower (external_id, name, phone) SELECT 'cb-' || g, 'Заёмщик ' || g, '+79990000001' FROM generate_series(1, 1000) g`,
+  );
+  await sql(
+    url,
+    `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, status, registered_at, due_at,
+                            classification, root_cause, response_type, resolution, corrective_action, resolved_at)
+     SELECT 2026, g, (SELECT id FROM borrower WHERE external_id = 'cb-' || (1 + g % 1000)), 'callback', 'payments',
+            'Списание, "двойное"; клиент звонил ' || g, 'resolved', timestamp '2026-01-01' + (g % 300) * interval '1 day' + g * interval '1 second',
+            timestamp '2026-01-21' + (g % 300) * interval '1 day', 'justified', '=root cause', 'accept_with_redress', 'Возврат', 'Исправить шлюз',
+            timestamp '2026-01-10' + (g % 300) * interval '1 day'
+       FROM generate_series(1, $1) g`,
+    [count],
+  );
+  await sql(url, 'ANALYZE');
+}
+
+/** psql's own COPY of the same SELECT, as the baseline: how fast the rows can leave PostgreSQL as CSV at all. */
+async function psqlCopy(url: string, select: string): Promise<number | null> {
+  const started = performance.now();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        'psql',
+        [url, '-X', '-q', '-c', `\\copy (${select}) TO STDOUT WITH (FORMAT csv, HEADER)`],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      child.stdout!.on('data', () => undefined);
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited ${code}`))));
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return null;
+    throw error;
+  }
+  return performance.now() - started;
+}
+
+const REGISTER_SELECT = `SELECT c.register_no, to_char(c.registered_at AT TIME ZONE 'Europe/Moscow', 'YYYY-MM-DD HH24:MI'), c.received_via, e.touchpoint, e.product,
+  b.external_id, b.name, s.key, r.score::text, r.comment, c.category, c.substance, c.status, c.classification, c.root_cause, c.response_type,
+  c.redress, c.resolution, c.corrective_action, hu.name, ru.name, to_char(c.due_at AT TIME ZONE 'Europe/Moscow', 'YYYY-MM-DD HH24:MI'),
+  to_char(c.extended_due_at AT TIME ZONE 'Europe/Moscow', 'YYYY-MM-DD HH24:MI'), to_char(c.resolved_at AT TIME ZONE 'Europe/Moscow', 'YYYY-MM-DD HH24:MI'),
+  CASE WHEN c.resolved_at IS NULL THEN NULL WHEN c.resolved_at <= coalesce(c.extended_due_at, c.due_at) THEN 'yes' ELSE 'no' END, e.external_id
+  FROM complaint c JOIN borrower b ON b.id = c.borrower_id LEFT JOIN callback_task t ON t.id = c.task_id LEFT JOIN response r ON r.id = t.response_id
+  LEFT JOIN invitation i ON i.id = r.invitation_id LEFT JOIN contact_event e ON e.id = i.contact_event_id LEFT JOIN survey s ON s.id = r.survey_id
+  LEFT JOIN staff_user hu ON hu.id = c.registered_by LEFT JOIN staff_user ru ON ru.id = c.reviewer_id
+  WHERE c.registered_at >= timestamp '2025-12-31 21:00' AND c.registered_at < timestamp '2027-01-01' ORDER BY c.registered_at, c.register_year, c.register_seq`;
+
+export async function register(db: BenchDatabase, options: Options): Promise<Row[]> {
+  const count = options.quick ? 100_000 : 1_000_000;
+  const url = await db.create('bench_register');
+  await seedComplaints(url, count);
+  const key = await createApiKey(url);
+  const api = await startProcess('api', { DATABASE_URL: url });
+  try {
+    const download = async (format: 'csv' | 'xlsx') => {
+      const before = rssMb(api.child.pid!);
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssMb(api.child.pid!))), 50);
+      const started = performance.now();
+      const response = await fetch(
+        `${api.baseUrl}/api/v1/complaints/register?from=2026-01-01&to=2026-12-31&format=${format}`,
+        { headers: { authorization: `Bearer ${key}` } },
+      );
+      let bytes = 0;
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      return { ms, bytes, growth: peak - before, peak };
+    };
+    await download('csv'); // warm-up
+    const copy: number[] = [];
+    const csv: { ms: number; growth: number }[] = [];
+    const xlsx: { ms: number; peak: number }[] = [];
+    for (let round = 0; round < (options.quick ? 1 : 3); round++) {
+      const c = await psqlCopy(url, REGISTER_SELECT);
+      if (c !== null) copy.push(c);
+      csv.push(await download('csv'));
+      xlsx.push(await download('xlsx'));
+    }
+    const copyMs = copy.length ? median(copy) : null;
+    const csvMs = median(csv.map((r) => r.ms));
+    const xlsxMs = median(xlsx.map((r) => r.ms));
+    const rate = (ms: number) => count / (ms / 1000);
+    const csvGrowth = Math.max(...csv.map((r) => r.growth));
+    const xlsxPeak = Math.max(...xlsx.map((r) => r.peak));
+    return [
+      {
+        scenario: `register export CSV (${count.toLocaleString('en-US')} complaints)`,
+        baseline: 'psql \\copy of the same SELECT',
+        baselineValue: copyMs ? rate(copyMs) : null,
+        value: rate(csvMs),
+        unit: 'rows/s',
+        ratio: copyMs ? copyMs / csvMs : null,
+        target: '≥ 0.33×, RSS growth < 150 MB',
+        pass: copyMs ? copyMs / csvMs >= 0.33 && csvGrowth < 150 : null,
+        notes: `API RSS growth ${csvGrowth.toFixed(0)} MB; over HTTP`,
+      },
+      {
+        scenario: `register export XLSX (${count.toLocaleString('en-US')} complaints)`,
+        baseline: 'the CSV export',
+        baselineValue: rate(csvMs),
+        value: rate(xlsxMs),
+        unit: 'rows/s',
+        ratio: csvMs / xlsxMs,
+        target: '≥ 0.25×, peak RSS < 400 MB',
+        pass: csvMs / xlsxMs >= 0.25 && xlsxPeak < 400,
+        notes: `API peak RSS ${xlsxPeak.toFixed(0)} MB`,
+      },
+    ];
   } finally {
     await api.stop();
   }
