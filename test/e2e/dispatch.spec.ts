@@ -373,4 +373,16 @@ describe('dispatch through the real SMTP server and the Twilio SDK', () => {
       (await sql.query(`SELECT count(*)::int AS n FROM message WHERE status = 'delivered'`)).rows[0].n,
     ).toBe(before);
   });
+
+  it('treats a Twilio endpoint that hangs as a transient failure after the client timeout, and retries', async () => {
+    const { id } = await schedule({ borrower: { phone: '+79991110010' } });
+    stub.failNext({ kind: 'hang', ms: 16_000 });
+    await dispatch.dispatchDue();
+    const row = await invitation(id);
+    expect(row.status).toBe('scheduled');
+    expect(row.last_error).toMatch(/^twilio:(?!http_)/);
+    clock.set(row.next_attempt_at);
+    await dispatch.dispatchDue();
+    expect(await invitation(id)).toMatchObject({ status: 'sent' });
+  });
 });

@@ -184,4 +184,14 @@ describe('HTTP API foundation', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ name: 'events', scopes: ['events:write'] });
   });
+
+  it('sends security headers on every response', async () => {
+    for (const path of ['/health', '/no/such/route', '/api/docs/openapi.json']) {
+      const response = await fetch(`${api.baseUrl}${path}`);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    }
+  });
 });

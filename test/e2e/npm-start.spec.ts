@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { invitationToken } from '@app/surveys';
 import { request } from '../support/http';
 import { cleanEnv, PROJECT_ROOT, spawnProcess, Spawned } from '../support/process';
 
@@ -14,7 +15,8 @@ jest.setTimeout(120_000);
 describe('npm start on the embedded default', () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'resonance-start-')), 'data');
   chmodSync(join(dataDir, '..'), 0o755);
-  const env = cleanEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' });
+  // Debug logs: the canary test below reads everything the server logged.
+  const env = cleanEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug' });
   let running: Spawned | null = null;
 
   async function start(): Promise<{ baseUrl: string; apiKey: string; banner: string }> {
@@ -110,6 +112,87 @@ describe('npm start on the embedded default', () => {
       if (status !== 'sent') await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe('sent');
+  });
+
+  it('never logs personal data, survey tokens or API keys through the whole loop (canary run)', async () => {
+    const { baseUrl, apiKey } = await running!
+      .waitFor(
+        /API docs\s+(http:\/\/localhost:\d+)\/api\/docs[\s\S]*Demo API key \(all scopes\):\s+(rsn_\S+)/,
+      )
+      .then((m) => ({
+        baseUrl: m[1]!,
+        apiKey: m[2]!,
+      }));
+    const canary = {
+      phone: '+79997654321',
+      email: 'canary.7f3a@example.ru',
+      name: 'Канарейкина',
+      comment: 'канарейка-7f3a грубили в чате',
+    };
+    const headers = { authorization: `Bearer ${apiKey}` };
+    const posted = await request<{ invitation: { id: string } }>(`${baseUrl}/api/v1/contact-events`, {
+      method: 'POST',
+      headers,
+      json: {
+        externalId: `canary-${Date.now()}`,
+        occurredAt: new Date(Date.now() - 3600_000).toISOString(),
+        touchpoint: 'chat',
+        preferredChannel: 'in_app',
+        borrower: {
+          externalId: 'canary-borrower',
+          name: canary.name,
+          phone: canary.phone,
+          email: canary.email,
+          locale: 'ru',
+        },
+      },
+    });
+    const id = posted.body.invitation.id;
+    for (let i = 0; i < 100; i++) {
+      if (
+        (await request<{ status: string }>(`${baseUrl}/api/v1/invitations/${id}`, { headers })).body
+          .status === 'sent'
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const answered = await request(`${baseUrl}/api/v1/invitations/${id}/response`, {
+      method: 'POST',
+      headers,
+      json: { answers: { satisfaction: 1 }, comment: canary.comment },
+    });
+    expect(answered.status).toBe(201);
+    // The survey link of this invitation, derived as the server derives it, through the page.
+    const secret = readFileSync(join(dataDir, 'app-secret'), 'utf8').trim();
+    const token = invitationToken(secret, id);
+    expect((await fetch(`${baseUrl}/s/${token}`)).status).toBe(200);
+    await request(`${baseUrl}/api/v1/contact-events`, {
+      method: 'POST',
+      headers,
+      json: { externalId: 'bad', borrower: { phone: canary.phone, email: canary.email } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // The log lines (JSON), not the banner, which prints the demo key on purpose.
+    const logs = running!
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .join('\n');
+    expect(logs).toContain('request completed'); // request logging was on
+    expect(logs).toContain('/s/:token'); // the page request was logged, with its token masked
+    for (const secretValue of [
+      canary.phone,
+      canary.phone.slice(1),
+      canary.email,
+      canary.name,
+      'канарейка-7f3a',
+      token,
+      apiKey,
+      apiKey.slice(4),
+    ]) {
+      expect(logs).not.toContain(secretValue);
+    }
   });
 
   let cliKey = '';

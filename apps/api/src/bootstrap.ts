@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance } from 'fastify';
 import { ApiOptions, AppModule } from './app.module';
@@ -12,10 +13,28 @@ import { PrometheusService } from './observability/prometheus.service';
 export async function createApi(options: ApiOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
-    bufferLogs: true,
+    // Nest's module-loading chatter goes to its own logger at warn; everything after useLogger goes to pino.
+    logger: ['error', 'warn'],
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // Security headers on every response; public pages set their own, stricter CSP with a nonce.
+  await app.register(helmet as unknown as Parameters<NestFastifyApplication['register']>[0], {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
   useJsonBodyParser(app);
   app.useGlobalPipes(createValidationPipe());
   app.get(PrometheusService).instrument(app.getHttpAdapter().getInstance() as unknown as FastifyInstance);

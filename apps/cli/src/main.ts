@@ -197,7 +197,8 @@ async function main(argv: string[]): Promise<number> {
       ctx = await NestFactory.createApplicationContext(
         CliModule.register({ config, databaseUrl: database.url }),
         {
-          bufferLogs: true,
+          // Nest's module-loading chatter goes to its own logger at warn; everything after useLogger goes to pino.
+          logger: ['error', 'warn'],
           abortOnError: false,
         },
       );

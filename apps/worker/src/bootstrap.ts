@@ -5,7 +5,8 @@ import { WorkerModule, WorkerOptions } from './worker.module';
 
 export async function createWorker(options: WorkerOptions): Promise<INestApplicationContext> {
   const worker = await NestFactory.createApplicationContext(WorkerModule.register(options), {
-    bufferLogs: true,
+    // Nest's module-loading chatter goes to its own logger at warn; everything after useLogger goes to pino.
+    logger: ['error', 'warn'],
     abortOnError: false,
   });
   worker.useLogger(worker.get(Logger));

@@ -1,15 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/** Nest's own start-up chatter (modules loaded, routes mapped): kept for LOG_LEVEL=debug. */
-const BOOT_CONTEXTS = new Set([
-  'InstanceLoader',
-  'RoutesResolver',
-  'RouterExplorer',
-  'NestFactory',
-  'NestApplication',
-]);
 
 /** Paths whose last segment is a credential (survey and unsubscribe tokens). */
 const TOKEN_PATHS = /^\/(s|u)\/[^/?#]+/;
@@ -35,6 +26,8 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          // nestjs-pino's default route ('{/*splat}') matches nothing under Fastify here; '*splat' matches every path.
+          forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
           pinoHttp: [
             {
               level: options.level,
@@ -42,13 +35,6 @@ export class LoggingModule {
                 ? { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') }
                 : false,
               quietReqLogger: true,
-              hooks: {
-                logMethod(args, method, level) {
-                  const context = (args[0] as { context?: unknown } | undefined)?.context;
-                  if (level <= 30 && typeof context === 'string' && BOOT_CONTEXTS.has(context)) return;
-                  method.apply(this, args);
-                },
-              },
               serializers: {
                 req: (req: IncomingMessage & { id?: unknown }) => ({
                   id: req.id,
