@@ -125,6 +125,14 @@ describe('callback tasks and complaints over the API', () => {
     );
     expect(overdue.body.items).toHaveLength(45);
     expect(overdue.body.items.every((t) => t.overdue && t.escalated)).toBe(true);
+    await sql.query(
+      `UPDATE callback_task SET first_contact_due_at = $1 WHERE id = (SELECT id FROM callback_task WHERE status = 'open' LIMIT 1)`,
+      [new Date(NOW.getTime() + 3600_000)],
+    );
+    const soon = await get<{ items: { dueSoon: boolean; overdue: boolean }[] }>(
+      `/api/v1/callback-tasks?status=open&limit=200`,
+    );
+    expect(soon.body.items.filter((t) => t.dueSoon && !t.overdue)).toHaveLength(1);
     expect(
       (await sql.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'callback_task.escalated'`))
         .rows[0].n,

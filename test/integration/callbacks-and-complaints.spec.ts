@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { Actor, SYSTEM_ACTOR } from '@app/audit';
 import { CallbackWorkflow } from '@app/callbacks';
+import { EditCalendar } from '@app/calendar';
 import { ComplaintWorkflow } from '@app/complaints';
 import { FixedClock } from '@app/core';
 import { StaffUserService } from '@app/identity';
@@ -376,5 +377,43 @@ describe('callback queue and complaint workflow', () => {
       responseType: 'explanation',
     });
     expect(unjustified.classification).toBe('unjustified');
+  });
+
+  it('lets an admin edit the calendar (audited), and deadlines follow the edit at once', async () => {
+    const admin: Actor = {
+      type: 'staff',
+      id: (
+        await ctx
+          .get(StaffUserService)
+          .create(SYSTEM_ACTOR, {
+            email: 'root@lender.test',
+            name: 'R',
+            role: 'admin',
+            password: 'long-enough-password',
+          })
+      ).id,
+      role: 'admin',
+    };
+    const edit = ctx.get(EditCalendar);
+    await expect(edit.setDay(expert, { day: '2026-11-23', kind: 'holiday' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(edit.setDay(admin, { day: '2026-02-30', kind: 'holiday' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await expect(edit.setDay(admin, { day: '2026-11-23', kind: 'party' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await edit.setDay(admin, { day: '2026-11-23', kind: 'holiday', note: 'regional holiday' });
+    const [taskId] = await seedTasks(db.url, 1, { assigneeId: agent.id });
+    const version = (await sql.query(`SELECT version FROM callback_task WHERE id = $1`, [taskId])).rows[0]
+      .version;
+    const c = await complaints.register(agent, taskId!, version, { substance: 'x' });
+    // Friday 20 Nov + 15 working days, Monday 23 Nov now off → Monday 14 December
+    expect(c.dueAt).toBe(new Date('2026-12-14T07:00:00Z').toISOString());
+    expect(
+      (await sql.query(`SELECT action FROM audit_log WHERE action = 'calendar.day_set'`)).rows,
+    ).toHaveLength(1);
+    await edit.setDay(admin, { day: '2026-11-23', kind: 'workday' });
   });
 });

@@ -1,4 +1,4 @@
-import { addWorkingDays } from './working-days';
+import { addWorkingDays, addWorkingHours } from './working-days';
 import { isWeekday } from './working-calendar.service';
 
 // Russian production calendar 2027 excerpt: New Year holidays 1–8 January, 23 February on Tuesday with
@@ -54,6 +54,36 @@ describe('addWorkingDays', () => {
     const mayLookup = (d: string) => may[d] ?? isWeekday(d);
     expect(addWorkingDays(new Date('2027-04-28T09:00:00Z'), 15, 'Europe/Moscow', mayLookup)).toEqual(
       new Date('2027-05-21T09:00:00Z'),
+    );
+  });
+});
+
+describe('addWorkingHours', () => {
+  const weekdays = (d: string) => lookup(d);
+  it('stays within the day when the hours fit', () => {
+    // Wednesday 18 Nov 2026 10:00 Moscow + 3 h = 13:00
+    expect(addWorkingHours(new Date('2026-11-18T07:00:00Z'), 3, 'Europe/Moscow', weekdays)).toEqual(
+      new Date('2026-11-18T10:00:00Z'),
+    );
+  });
+
+  it('carries the rest over the weekend: Friday 16:00 + 4 h = Monday 11:00', () => {
+    expect(addWorkingHours(new Date('2026-11-20T13:00:00Z'), 4, 'Europe/Moscow', weekdays)).toEqual(
+      new Date('2026-11-23T08:00:00Z'),
+    );
+  });
+
+  it('starts counting at the next opening when asked outside working hours', () => {
+    // Sunday evening → Monday 09:00 + 1 h = 10:00
+    expect(addWorkingHours(new Date('2026-11-22T17:00:00Z'), 1, 'Europe/Moscow', weekdays)).toEqual(
+      new Date('2026-11-23T07:00:00Z'),
+    );
+  });
+
+  it('skips a holiday from the calendar', () => {
+    // Thursday 31 Dec 2026 is off in this lookup? use 2027-01-08 (holiday) → next working day Monday 11 Jan
+    expect(addWorkingHours(new Date('2027-01-08T07:00:00Z'), 2, 'Europe/Moscow', weekdays)).toEqual(
+      new Date('2027-01-11T08:00:00Z'),
     );
   });
 });

@@ -24,3 +24,41 @@ export function addWorkingDays(
   }
   return local.toJSDate();
 }
+
+export interface WorkingHours {
+  start: string;
+  end: string;
+}
+
+export const DEFAULT_WORKING_HOURS: WorkingHours = { start: '09:00', end: '18:00' };
+
+/**
+ * `hours` working hours after `instant` in `timeZone`, counting only the working window of working
+ * days (a task due "in 4 working hours" at 16:00 on Friday is due at 11:00 on Monday).
+ */
+export function addWorkingHours(
+  instant: Date,
+  hours: number,
+  timeZone: string,
+  isWorkingDay: WorkingDayLookup,
+  window: WorkingHours = DEFAULT_WORKING_HOURS,
+): Date {
+  const [sh, sm] = window.start.split(':').map(Number);
+  const [eh, em] = window.end.split(':').map(Number);
+  let remaining = Math.round(hours * 60);
+  let local = DateTime.fromJSDate(instant, { zone: timeZone });
+  for (let guard = 0; guard < 3660; guard++) {
+    const dayStart = local.set({ hour: sh, minute: sm, second: 0, millisecond: 0 });
+    const dayEnd = local.set({ hour: eh, minute: em, second: 0, millisecond: 0 });
+    if (!isWorkingDay(local.toISODate()!) || local >= dayEnd) {
+      local = local.plus({ days: 1 }).set({ hour: sh, minute: sm, second: 0, millisecond: 0 });
+      continue;
+    }
+    if (local < dayStart) local = dayStart;
+    const available = Math.floor(dayEnd.diff(local, 'minutes').minutes);
+    if (remaining <= available) return local.plus({ minutes: remaining }).toJSDate();
+    remaining -= available;
+    local = local.plus({ days: 1 }).set({ hour: sh, minute: sm, second: 0, millisecond: 0 });
+  }
+  throw new Error('no working time found within ten years');
+}

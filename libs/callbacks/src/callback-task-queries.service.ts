@@ -21,6 +21,8 @@ export interface TaskListItem {
   firstContactDueAt: string;
   firstContactAt: string | null;
   overdue: boolean;
+  /** First contact due within the next two hours. */
+  dueSoon: boolean;
   escalated: boolean;
   attempts: number;
   closureReason: string | null;
@@ -88,7 +90,9 @@ export class CallbackTaskQueries {
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id, t.first_contact_due_at::text AS due_key,
-              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1) AS overdue
+              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1) AS overdue,
+              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at >= $1
+                AND t.first_contact_due_at < $1::timestamptz + interval '2 hours') AS due_soon
          FROM (${pageSql}) t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
         ${order}
         LIMIT $2`,
@@ -118,7 +122,9 @@ export class CallbackTaskQueries {
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id,
-              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $2) AS overdue
+              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $2) AS overdue,
+              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at >= $2
+                AND t.first_contact_due_at < $2::timestamptz + interval '2 hours') AS due_soon
          FROM callback_task t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
         WHERE t.id = $1`,
       [id, this.clock.now()],
@@ -161,6 +167,7 @@ function toItem(row: Record<string, unknown>): TaskListItem {
     firstContactDueAt: (row.first_contact_due_at as Date).toISOString(),
     firstContactAt: (row.first_contact_at as Date | null)?.toISOString() ?? null,
     overdue: row.overdue as boolean,
+    dueSoon: row.due_soon as boolean,
     escalated: row.escalated_at !== null,
     attempts: row.attempt_count as number,
     closureReason: (row.closure_reason as string | null) ?? null,

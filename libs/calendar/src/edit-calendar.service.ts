@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, AuditService } from '@app/audit';
+import { DomainException, ValidationFailedException } from '@app/core';
+import { DataSource } from 'typeorm';
+import { CalendarDayKind, isWorkingKind } from './russian-production-calendar';
+import { WorkingCalendar } from './working-calendar.service';
+
+const KINDS: readonly (CalendarDayKind | 'workday' | 'weekend')[] = [
+  'holiday',
+  'transferred_day_off',
+  'transferred_workday',
+  'shortened',
+  'workday',
+  'weekend',
+];
+
+/** Admins keep the production calendar current (a new decree, a regional holiday); every edit is audited. */
+@Injectable()
+export class EditCalendar {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly calendar: WorkingCalendar,
+    private readonly audit: AuditService,
+  ) {}
+
+  async setDay(actor: Actor, input: { day: string; kind: string; note?: string | null }): Promise<void> {
+    if (actor.type !== 'staff' || actor.role !== 'admin')
+      throw new DomainException('forbidden', 'Only an admin edits the calendar.');
+    const errors = [];
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(input.day) ||
+      Number.isNaN(Date.parse(input.day)) ||
+      new Date(input.day).toISOString().slice(0, 10) !== input.day
+    ) {
+      errors.push({ path: 'day', message: 'must be a date YYYY-MM-DD' });
+    }
+    if (!(KINDS as readonly string[]).includes(input.kind))
+      errors.push({ path: 'kind', message: `must be one of ${KINDS.join(', ')}` });
+    const note = input.note?.trim() || null;
+    if (note && (note.length > 200 || /[\u0000-\u001f]/.test(note)))
+      errors.push({ path: 'note', message: 'must be at most 200 printable characters' });
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const working = input.kind === 'workday' || isWorkingKind(input.kind as CalendarDayKind);
+    await this.db.transaction(async (manager) => {
+      const before: { is_working: boolean; kind: string }[] = await manager.query(
+        `SELECT is_working, kind FROM working_day WHERE day = $1`,
+        [input.day],
+      );
+      await manager.query(
+        `INSERT INTO working_day (day, is_working, kind, note) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (day) DO UPDATE SET is_working = EXCLUDED.is_working, kind = EXCLUDED.kind, note = EXCLUDED.note`,
+        [input.day, working, input.kind, note],
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'calendar.day_set',
+          entityType: 'working_day',
+          entityId: input.day,
+          before: before[0] ?? {},
+          after: { is_working: working, kind: input.kind, note },
+        },
+        manager,
+      );
+    });
+    this.calendar.invalidate();
+  }
+}
