@@ -383,14 +383,12 @@ describe('callback queue and complaint workflow', () => {
     const admin: Actor = {
       type: 'staff',
       id: (
-        await ctx
-          .get(StaffUserService)
-          .create(SYSTEM_ACTOR, {
-            email: 'root@lender.test',
-            name: 'R',
-            role: 'admin',
-            password: 'long-enough-password',
-          })
+        await ctx.get(StaffUserService).create(SYSTEM_ACTOR, {
+          email: 'root@lender.test',
+          name: 'R',
+          role: 'admin',
+          password: 'long-enough-password',
+        })
       ).id,
       role: 'admin',
     };
