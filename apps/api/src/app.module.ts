@@ -22,7 +22,6 @@ import { CallbackTasksController } from './callbacks/callback-tasks.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
 import { RegisterController } from './complaints/register.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
-import { TwilioInboundController } from './webhooks/twilio-inbound.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
@@ -63,7 +62,6 @@ export class AppModule {
         ContactEventsController,
         InvitationsController,
         TwilioWebhooksController,
-        TwilioInboundController,
         UnsubscribeController,
         SurveyPageController,
         FaviconController,

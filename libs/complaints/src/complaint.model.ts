@@ -1,3 +1,5 @@
+import { COMMENT_CATEGORIES } from '@app/surveys';
+
 export const RECEIVED_VIA = [
   'callback',
   'phone',
@@ -9,15 +11,8 @@ export const RECEIVED_VIA = [
   'office',
   'regulator',
 ] as const;
-export const COMPLAINT_CATEGORIES = [
-  'incorrect_consultation',
-  'product_terms',
-  'payments',
-  'app_website',
-  'collection_conduct',
-  'personal_data',
-  'other',
-] as const;
+/** A complaint's category is one of the comment-tag categories (pre-filled from the tags). */
+export const COMPLAINT_CATEGORIES = COMMENT_CATEGORIES;
 export const CLASSIFICATIONS = ['justified', 'partly_justified', 'unjustified'] as const;
 export const RESPONSE_TYPES = [
   'accept_with_redress',

@@ -15,6 +15,10 @@ import { MessagePurpose, MessageLocale, TemplateRenderer } from './template-rend
 const LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
 const SEND_CONCURRENCY = 32;
+/** What a claim returns: the invitation and the borrower it goes to. */
+const CLAIMED_COLUMNS = `i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id,
+  b.external_id AS borrower_external_id, b.name, b.phone, b.email, b.time_zone,
+  b.sms_opted_out_at IS NOT NULL AS sms_opted_out, b.email_opted_out_at IS NOT NULL AS email_opted_out`;
 const BACKOFF_MAX_MS = 60 * 60_000;
 
 interface ClaimedInvitation {
@@ -86,9 +90,7 @@ export class DispatchInvitations {
        UPDATE invitation i SET next_attempt_at = $3, attempts = i.attempts + 1
          FROM due, borrower b
         WHERE i.id = due.id AND b.id = i.borrower_id
-       RETURNING i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id, b.external_id AS borrower_external_id,
-                 b.name, b.phone, b.email, b.time_zone,
-                 b.sms_opted_out_at IS NOT NULL AS sms_opted_out, b.email_opted_out_at IS NOT NULL AS email_opted_out`,
+       RETURNING ${CLAIMED_COLUMNS}`,
       [now, this.batchSize(limit), new Date(now.getTime() + LEASE_MS)],
     );
     return this.process(claimed, 'invitation');
@@ -108,9 +110,7 @@ export class DispatchInvitations {
        UPDATE invitation i SET remind_at = $3
          FROM due, borrower b
         WHERE i.id = due.id AND b.id = i.borrower_id
-       RETURNING i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id, b.external_id AS borrower_external_id,
-                 b.name, b.phone, b.email, b.time_zone,
-                 b.sms_opted_out_at IS NOT NULL AS sms_opted_out, b.email_opted_out_at IS NOT NULL AS email_opted_out`,
+       RETURNING ${CLAIMED_COLUMNS}`,
       [now, this.batchSize(limit), new Date(now.getTime() + LEASE_MS)],
     );
     return this.process(claimed, 'reminder');

@@ -1,17 +1,28 @@
-import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import { DomainException } from '@app/core';
-import { DeliveryStatusService, isValidTwilioSignature } from '@app/messaging';
-import type { FastifyRequest } from 'fastify';
+import { DeliveryStatusService, HandleSmsReply, isValidTwilioSignature } from '@app/messaging';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** Twilio's callbacks: the signature is checked against PUBLIC_BASE_URL + path before anything is read. */
+const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
+
+function twiml(message: string | null): string {
+  const escaped = message?.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${escaped ? `<Message>${escaped}</Message>` : ''}</Response>`;
+}
+
+/**
+ * Twilio's callbacks: delivery statuses and borrowers' SMS replies. The signature is checked against
+ * PUBLIC_BASE_URL + path before anything is read; a bad or missing one is 403 and writes nothing.
+ */
 @ApiExcludeController()
 @Controller('webhooks/twilio')
 export class TwilioWebhooksController {
   constructor(
     private readonly config: AppConfig,
     private readonly delivery: DeliveryStatusService,
+    private readonly replies: HandleSmsReply,
   ) {}
 
   @Post('status')
@@ -22,13 +33,37 @@ export class TwilioWebhooksController {
     @Req() request: FastifyRequest,
   ): Promise<void> {
     const params = this.verified(signature, body, request);
-    const sid = params.MessageSid;
-    const status = params.MessageStatus;
-    if (typeof sid !== 'string' || typeof status !== 'string' || !/^(SM|MM)[0-9a-fA-F]{32}$/.test(sid))
-      return;
-    const errorCode =
-      typeof params.ErrorCode === 'string' && /^\d{1,6}$/.test(params.ErrorCode) ? params.ErrorCode : null;
+    const { MessageSid: sid, MessageStatus: status, ErrorCode: code } = params;
+    if (typeof sid !== 'string' || typeof status !== 'string' || !MESSAGE_SID.test(sid)) return;
+    const errorCode = typeof code === 'string' && /^\d{1,6}$/.test(code) ? code : null;
     await this.delivery.apply({ providerMessageId: sid, providerStatus: status, errorCode });
+  }
+
+  @Post('inbound')
+  @HttpCode(200)
+  async inbound(
+    @Headers('x-twilio-signature') signature: string | undefined,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const params = this.verified(signature, body, request);
+    void reply.type('text/xml; charset=utf-8');
+    const { MessageSid: sid, From: from, Body: text } = params;
+    if (
+      typeof sid !== 'string' ||
+      !MESSAGE_SID.test(sid) ||
+      typeof from !== 'string' ||
+      !/^\+[1-9]\d{6,14}$/.test(from)
+    ) {
+      return twiml(null);
+    }
+    const answer = await this.replies.execute({
+      messageSid: sid,
+      from,
+      body: typeof text === 'string' ? text.slice(0, 1600) : '',
+    });
+    return twiml(answer);
   }
 
   private verified(
