@@ -4,6 +4,7 @@ import { Actor, SYSTEM_ACTOR } from '@app/audit';
 import { CallbackWorkflow } from '@app/callbacks';
 import { EditCalendar } from '@app/calendar';
 import { ComplaintWorkflow } from '@app/complaints';
+import { SendQueuedMessages } from '@app/messaging';
 import { FixedClock } from '@app/core';
 import { StaffUserService } from '@app/identity';
 import { domainContext } from '../support/domain-context';
@@ -96,7 +97,26 @@ describe('callback queue and complaint workflow', () => {
     clock.set(day(10));
     complaint = await complaints.resolve(expert, complaint.id, complaint.version, {
       resolution: 'Средства возвращены, клиент уведомлён',
+      answerBy: 'sms',
     });
+    const queued = (
+      await sql.query(
+        `SELECT status, channel, purpose, body_text FROM message WHERE purpose = 'complaint_answer'`,
+      )
+    ).rows;
+    expect(queued).toEqual([
+      {
+        status: 'queued',
+        channel: 'sms',
+        purpose: 'complaint_answer',
+        body_text: `Resonance: ответ по обращению ${registered.registerNo}: Средства возвращены, клиент уведомлён`,
+      },
+    ]);
+    clock.set(day(10, 12));
+    expect(await ctx.get(SendQueuedMessages).execute()).toEqual({ claimed: 1, sent: 1 });
+    expect((await sql.query(`SELECT status FROM message WHERE purpose = 'complaint_answer'`)).rows).toEqual([
+      { status: 'sent' },
+    ]);
     expect(complaint).toMatchObject({ status: 'resolved', classification: 'justified', onTime: true });
     expect(
       (await sql.query(`SELECT status, closure_reason FROM callback_task WHERE id = $1`, [taskId])).rows[0],

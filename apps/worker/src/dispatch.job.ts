@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DispatchInvitations, ExpireInvitations } from '@app/messaging';
+import { DispatchInvitations, ExpireInvitations, SendQueuedMessages } from '@app/messaging';
 import { INVITATION_DUE_CHANNEL } from '@app/surveys';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -27,6 +27,7 @@ export class DispatchJob implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectDataSource() private readonly db: DataSource,
     private readonly dispatch: DispatchInvitations,
     private readonly expire: ExpireInvitations,
+    private readonly queued: SendQueuedMessages,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,6 +72,7 @@ export class DispatchJob implements OnApplicationBootstrap, OnApplicationShutdow
       if (report.claimed === 0 || this.stopped) break;
     }
     if (!this.stopped) await this.dispatch.sendReminders();
+    if (!this.stopped) await this.queued.execute();
     if (Date.now() - this.lastExpiry > EXPIRY_EVERY_MS && !this.stopped) {
       this.lastExpiry = Date.now();
       await this.expire.execute();

@@ -5,6 +5,7 @@ import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { changeTask, requireStaff, requireTaskOwner } from '@app/callbacks';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError, NotFoundException, ValidationFailedException } from '@app/core';
+import { MessageOutbox } from '@app/messaging';
 import { WebhookOutbox } from '@app/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -80,6 +81,7 @@ export class ComplaintWorkflow {
     private readonly audit: AuditService,
     private readonly calendar: WorkingCalendar,
     private readonly webhooks: WebhookOutbox,
+    private readonly messages: MessageOutbox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -278,16 +280,28 @@ export class ComplaintWorkflow {
     });
   }
 
-  /** Resolves a reviewed complaint with the answer given to the borrower; closes its callback task. */
+  /**
+   * Resolves a reviewed complaint with the answer given to the borrower and closes its callback task;
+   * `answerBy` also sends that answer by SMS or email through the message queue (not a survey: the
+   * survey contact cap and survey opt-outs do not apply; quiet hours do).
+   */
   async resolve(
     actor: Actor,
     complaintId: string,
     version: number,
-    input: { resolution: string },
+    input: { resolution: string; answerBy?: 'sms' | 'email' | null },
   ): Promise<ComplaintSummary> {
     requireStaff(actor, ['expert', 'admin']);
     const errors: FieldError[] = [];
     const resolution = text(errors, 'resolution', input.resolution, true);
+    if (
+      input.answerBy !== undefined &&
+      input.answerBy !== null &&
+      input.answerBy !== 'sms' &&
+      input.answerBy !== 'email'
+    ) {
+      errors.push({ path: 'answerBy', message: 'must be sms or email' });
+    }
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
@@ -322,6 +336,15 @@ export class ComplaintWorkflow {
             closed_at: now,
           }),
         );
+      }
+      if (input.answerBy) {
+        await this.messages.enqueueComplaintAnswer(manager, {
+          complaintId: complaint.id,
+          borrowerId: complaint.borrower_id,
+          channel: input.answerBy,
+          registerNo: complaint.register_no,
+          resolution: resolution!,
+        });
       }
       const summary = complaintSummary(complaint);
       await this.webhooks.emit(manager, 'complaint.resolved', `complaint.resolved:${complaint.id}`, {

@@ -7,3 +7,5 @@ export * from './sender.port';
 export { isValidTwilioSignature } from './adapters/twilio.sms-sender';
 export * from './sms-segments';
 export * from './template-renderer.service';
+export * from './message-outbox.service';
+export * from './send-queued-messages.use-case';

@@ -9,6 +9,8 @@ import { DeliveryStatusService } from './delivery-status.service';
 import { DispatchInvitations } from './dispatch-invitations.use-case';
 import { ExpireInvitations } from './expire-invitations.use-case';
 import { HandleSmsReply } from './handle-sms-reply.use-case';
+import { MessageOutbox } from './message-outbox.service';
+import { SendQueuedMessages } from './send-queued-messages.use-case';
 import { EmailSender, SmsSender } from './sender.port';
 import { SmsPacer } from './sms-pacer.service';
 import { TemplateRenderer } from './template-renderer.service';
@@ -35,8 +37,12 @@ import { TemplateRenderer } from './template-renderer.service';
     ExpireInvitations,
     DeliveryStatusService,
     HandleSmsReply,
+    MessageOutbox,
+    SendQueuedMessages,
   ],
   exports: [
+    MessageOutbox,
+    SendQueuedMessages,
     DispatchInvitations,
     ExpireInvitations,
     DeliveryStatusService,

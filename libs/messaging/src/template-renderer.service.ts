@@ -60,6 +60,21 @@ export class TemplateRenderer {
     )({ lender: this.config.lenderName, ...vars });
   }
 
+  /** The answer to a complaint: `answer.*` strings; plain text in both the SMS and the email. */
+  complaintAnswer(
+    locale: MessageLocale,
+    vars: { registerNo: string; resolution: string },
+  ): { sms: string; subject: string; text: string } {
+    const strings = this.localeStrings(locale);
+    const render = (key: string) =>
+      this.compile(
+        'plain',
+        `locale:${locale}:${key}`,
+        strings[key]!,
+      )({ lender: this.config.lenderName, ...vars });
+    return { sms: render('answer.sms'), subject: render('answer.subject'), text: render('answer.text') };
+  }
+
   surveyEmail(model: SurveyEmailModel): EmailContent {
     const t = this.translations(model.locale, {
       lender: this.config.lenderName,
