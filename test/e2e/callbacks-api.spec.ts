@@ -139,7 +139,30 @@ describe('callback tasks and complaints over the API', () => {
     ).toBe(45);
   });
 
+  it('filters tasks by category and assignee, and complaints by category and status', async () => {
+    expect(
+      (await get<{ items: unknown[] }>(`/api/v1/callback-tasks?status=open&category=payments&limit=200`)).body
+        .items,
+    ).toHaveLength(45);
+    expect(
+      (await get<{ items: unknown[] }>(`/api/v1/callback-tasks?category=app_website`)).body.items,
+    ).toHaveLength(0);
+    const mine = await get<{ items: { id: string }[] }>(`/api/v1/callback-tasks?assigneeId=${agent.id}`);
+    expect(mine.body.items.map((t) => t.id)).toEqual([taskWithComplaint]);
+    expect(
+      (await get<{ items: unknown[] }>(`/api/v1/complaints?category=payments&status=under_review`)).body
+        .items,
+    ).toHaveLength(1);
+    expect((await get<{ items: unknown[] }>(`/api/v1/complaints?status=resolved`)).body.items).toHaveLength(
+      0,
+    );
+    expect((await get(`/api/v1/callback-tasks?assigneeId=me`)).status).toBe(400);
+    expect((await get(`/api/v1/complaints?category=everything`)).status).toBe(400);
+    expect((await get<{ items: unknown[] }>(`/api/v1/complaints`)).body.items).toHaveLength(1);
+  });
+
   it('lists and shows complaints, auditing every read', async () => {
+    const mark = (await sql.query(`SELECT coalesce(max(id), 0) AS id FROM audit_log`)).rows[0].id;
     const list = await get<{ items: { id: string; registerNo: string; classification: string }[] }>(
       `/api/v1/complaints?from=2026-11-01&to=2026-11-30&classification=unjustified`,
     );
@@ -155,7 +178,8 @@ describe('callback tasks and complaints over the API', () => {
     });
     const audit = (
       await sql.query(
-        `SELECT action, actor_type FROM audit_log WHERE action IN ('complaint.viewed', 'complaint.list_viewed') ORDER BY id`,
+        `SELECT action, actor_type FROM audit_log WHERE id > $1 AND action IN ('complaint.viewed', 'complaint.list_viewed') ORDER BY id`,
+        [mark],
       )
     ).rows;
     expect(audit).toEqual([

@@ -8,6 +8,8 @@ export interface TaskListFilters {
   status?: string;
   overdue?: boolean;
   assigneeId?: string;
+  /** A comment tag of the task (payments, collection_conduct, …). */
+  category?: string;
   limit?: number;
   cursor?: string;
 }
@@ -66,6 +68,7 @@ export class CallbackTaskQueries {
     const where: string[] = [];
     if (filters.status) where.push(`t.status = $${params.push(filters.status)}`);
     if (filters.assigneeId) where.push(`t.assignee_id = $${params.push(filters.assigneeId)}`);
+    if (filters.category) where.push(`$${params.push(filters.category)} = ANY(t.tags)`);
     if (filters.overdue) {
       where.push(
         `t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1`,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
+import { WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
 import { queryRows } from '@app/database';
@@ -42,6 +43,7 @@ export class CallbackWorkflow {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly calendar: WorkingCalendar,
   ) {}
 
   /**
@@ -183,6 +185,7 @@ export class CallbackWorkflow {
       ]);
     }
     const now = this.clock.now();
+    const isWorkingDay = await this.calendar.lookup();
     return this.db.transaction(async (manager) => {
       const attempts: { result: string; day: string }[] = await manager.query(
         `SELECT a.result, to_char(a.attempted_at AT TIME ZONE $2, 'YYYY-MM-DD') AS day
@@ -205,7 +208,9 @@ export class CallbackWorkflow {
             throw new DomainException('conflict', 'Log the call in which the borrower was reached first.');
           }
           if (reason === 'unreachable') {
-            const days = new Set(attempts.filter((a) => a.result !== 'reached').map((a) => a.day));
+            const days = new Set(
+              attempts.filter((a) => a.result !== 'reached' && isWorkingDay(a.day)).map((a) => a.day),
+            );
             if (days.size < UNREACHABLE_AFTER_ATTEMPTS) {
               throw new DomainException(
                 'conflict',

@@ -41,7 +41,15 @@ export class ComplaintQueries {
 
   async list(
     actor: Actor,
-    filters: { from?: string; to?: string; classification?: string; limit?: number; cursor?: string },
+    filters: {
+      from?: string;
+      to?: string;
+      classification?: string;
+      category?: string;
+      status?: string;
+      limit?: number;
+      cursor?: string;
+    },
   ): Promise<{ items: ComplaintListItem[]; nextCursor: string | null }> {
     const limit = filters.limit ?? 50;
     const errors = [];
@@ -57,19 +65,24 @@ export class ComplaintQueries {
     }
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const after = decodeCursor(filters.cursor, ['string', 'string']);
+    // The zone is a typed parameter so a query without date filters (which never reads it) still plans.
     const params: unknown[] = [limit + 1, this.config.lenderTimeZone];
     const where: string[] = [];
     if (filters.from)
-      where.push(`c.registered_at >= ($${params.push(filters.from)}::date::timestamp AT TIME ZONE $2)`);
+      where.push(`c.registered_at >= ($${params.push(filters.from)}::date::timestamp AT TIME ZONE $2::text)`);
     if (filters.to)
-      where.push(`c.registered_at < (($${params.push(filters.to)}::date + 1)::timestamp AT TIME ZONE $2)`);
+      where.push(
+        `c.registered_at < (($${params.push(filters.to)}::date + 1)::timestamp AT TIME ZONE $2::text)`,
+      );
     if (filters.classification) where.push(`c.classification = $${params.push(filters.classification)}`);
+    if (filters.category) where.push(`c.category = $${params.push(filters.category)}`);
+    if (filters.status) where.push(`c.status = $${params.push(filters.status)}`);
     if (after)
       where.push(
         `(c.registered_at, c.id) > ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`,
       );
     const rows: (ComplaintRow & { registered_key: string })[] = await this.db.query(
-      `SELECT c.*, c.registered_at::text AS registered_key FROM complaint c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.registered_at, c.id LIMIT $1`,
+      `SELECT c.*, c.registered_at::text AS registered_key, $2::text AS zone FROM complaint c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.registered_at, c.id LIMIT $1`,
       params,
     );
     const page = rows.slice(0, limit);

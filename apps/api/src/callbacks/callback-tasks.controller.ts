@@ -7,7 +7,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { COMMENT_CATEGORIES } from '@app/surveys';
 import { CallbackTaskQueries } from '@app/callbacks';
 import { ApiKeyAuth } from '../auth/api-key.guard';
 
@@ -22,6 +23,16 @@ export class TaskListQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Tasks assigned to this staff member' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ enum: COMMENT_CATEGORIES, description: 'Tasks tagged with this category' })
+  @IsOptional()
+  @IsIn(COMMENT_CATEGORIES)
+  category?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

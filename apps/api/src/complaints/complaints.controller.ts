@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ComplaintQueries } from '@app/complaints';
+import { COMPLAINT_CATEGORIES, ComplaintQueries } from '@app/complaints';
 import { ApiKeyPrincipal } from '@app/identity';
 import { ApiKeyAuth, CurrentApiKey } from '../auth/api-key.guard';
 
@@ -27,6 +27,16 @@ export class ComplaintListQuery {
   @IsOptional()
   @IsIn(['justified', 'partly_justified', 'unjustified'])
   classification?: string;
+
+  @ApiPropertyOptional({ enum: COMPLAINT_CATEGORIES })
+  @IsOptional()
+  @IsIn(COMPLAINT_CATEGORIES)
+  category?: string;
+
+  @ApiPropertyOptional({ enum: ['registered', 'under_review', 'resolved'] })
+  @IsOptional()
+  @IsIn(['registered', 'under_review', 'resolved'])
+  status?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
