@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@app/config';
-import { DomainException } from '@app/core';
+import { DomainException, isUuid } from '@app/core';
 import { openDatabase, revertLastMigration } from '@app/database';
 import { ApiKeyService, StaffUserService } from '@app/identity';
 import { createWriteStream } from 'node:fs';
@@ -69,7 +69,7 @@ const COMMANDS: Record<string, Command> = {
     required: ['id'],
     migrate: true,
     async run(ctx, v) {
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.id!)) {
+      if (!isUuid(v.id)) {
         throw new UsageError('--id must be the UUID of an API key');
       }
       await ctx!.get(ApiKeyService).revoke(CLI_ACTOR, v.id!);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Clock, NotFoundException, ValidationFailedException } from '@app/core';
+import { Clock, isUuid, NotFoundException, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 
@@ -42,7 +42,6 @@ export interface TaskListItem {
 }
 
 const STATUSES = ['open', 'in_progress', 'complaint', 'closed'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads of the callback queue: keyset pages in queue order (priority, then due time), and one task in full. */
 @Injectable()
@@ -60,7 +59,7 @@ export class CallbackTaskQueries {
       throw new ValidationFailedException([
         { path: 'status', message: `must be one of ${STATUSES.join(', ')}` },
       ]);
-    if (filters.assigneeId && !UUID.test(filters.assigneeId))
+    if (filters.assigneeId && !isUuid(filters.assigneeId))
       throw new ValidationFailedException([{ path: 'assigneeId', message: 'must be a UUID' }]);
     const after = decodeCursor(filters.cursor, ['number', 'string', 'string']);
     const now = this.clock.now();
@@ -120,7 +119,7 @@ export class CallbackTaskQueries {
       answers: unknown;
     }
   > {
-    if (!UUID.test(id)) throw new NotFoundException('The callback task');
+    if (!isUuid(id)) throw new NotFoundException('The callback task');
     const page = await this.db.query(
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,

@@ -1,5 +1,5 @@
 import { Actor, AuditService } from '@app/audit';
-import { DomainException, NotFoundException } from '@app/core';
+import { DomainException, isUuid, NotFoundException } from '@app/core';
 import { EntityManager } from 'typeorm';
 
 export type TaskStatus = 'open' | 'in_progress' | 'complaint' | 'closed';
@@ -20,8 +20,6 @@ export interface TaskRow {
   closed_at: Date | null;
   version: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function requireStaff(actor: Actor, roles: readonly string[]): { id: string; role: string } {
   if (actor.type !== 'staff' || !roles.includes(actor.role)) {
@@ -53,7 +51,7 @@ export async function changeTask(
   now: Date,
   change: (task: TaskRow) => Partial<TaskRow> | Promise<Partial<TaskRow>>,
 ): Promise<TaskRow> {
-  if (!UUID.test(taskId)) throw new NotFoundException('The callback task');
+  if (!isUuid(taskId)) throw new NotFoundException('The callback task');
   const rows: TaskRow[] = await manager.query(`SELECT * FROM callback_task WHERE id = $1 FOR UPDATE`, [
     taskId,
   ]);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { decodeCursor, encodeCursor } from '@app/callbacks';
 import { AppConfig } from '@app/config';
-import { NotFoundException, ValidationFailedException } from '@app/core';
+import { isUuid, NotFoundException, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { complaintSummary, ComplaintSummary } from './complaint-workflow.service';
 import { CLASSIFICATIONS, ComplaintRow } from './complaint.model';
@@ -28,7 +28,6 @@ export interface ComplaintDetail extends ComplaintListItem {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads of the complaint register. Every read is written to the audit log: who looked, at what. */
 @Injectable()
@@ -111,7 +110,7 @@ export class ComplaintQueries {
   }
 
   async get(actor: Actor, id: string): Promise<ComplaintDetail> {
-    if (!UUID.test(id)) throw new NotFoundException('The complaint');
+    if (!isUuid(id)) throw new NotFoundException('The complaint');
     const rows: (ComplaintRow & { borrower_external_id: string })[] = await this.db.query(
       `SELECT c.*, b.external_id AS borrower_external_id FROM complaint c JOIN borrower b ON b.id = c.borrower_id WHERE c.id = $1`,
       [id],

@@ -4,7 +4,14 @@ import { Actor, AuditService } from '@app/audit';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { changeTask, requireStaff, requireTaskOwner } from '@app/callbacks';
 import { AppConfig } from '@app/config';
-import { Clock, DomainException, FieldError, NotFoundException, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  DomainException,
+  FieldError,
+  isUuid,
+  NotFoundException,
+  ValidationFailedException,
+} from '@app/core';
 import { MessageOutbox } from '@app/messaging';
 import { WebhookOutbox } from '@app/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
@@ -32,7 +39,6 @@ export interface ComplaintSummary {
   onTime: boolean | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 function text(
@@ -378,7 +384,7 @@ export class ComplaintWorkflow {
     action: string,
     patch: (c: ComplaintRow) => Partial<ComplaintRow>,
   ): Promise<ComplaintRow> {
-    if (!UUID.test(id)) throw new NotFoundException('The complaint');
+    if (!isUuid(id)) throw new NotFoundException('The complaint');
     const rows: ComplaintRow[] = await manager.query(`SELECT * FROM complaint WHERE id = $1 FOR UPDATE`, [
       id,
     ]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Clock, NotFoundException } from '@app/core';
+import { Clock, isUuid, NotFoundException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { Channel, Locale, LocalizedText, SurveyKind, SurveyQuestion } from './survey.model';
 
@@ -45,7 +45,6 @@ export interface PendingSurvey {
 }
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function localize(text: LocalizedText | null | undefined, locale: Locale): string | null {
   if (!text) return null;
@@ -61,7 +60,7 @@ export class InvitationQueries {
   ) {}
 
   async get(id: string): Promise<InvitationView> {
-    if (!UUID.test(id)) throw new NotFoundException('The invitation');
+    if (!isUuid(id)) throw new NotFoundException('The invitation');
     const rows: {
       id: string;
       status: string;

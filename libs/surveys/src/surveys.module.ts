@@ -4,30 +4,20 @@ import { WebhooksModule } from '@app/webhooks';
 import { InvitationQueries } from './invitation-query.service';
 import { OptOutService } from './opt-out.service';
 import { RecordContactEvents } from './record-contact-events.use-case';
-import { ReviseSurvey } from './revise-survey.use-case';
 import { RecordResponse } from './record-response.use-case';
-import { UpdateComment } from './update-comment.use-case';
+import { ReviseSurvey } from './revise-survey.use-case';
 import { SurveyCatalog } from './survey-catalog.service';
+import { UpdateComment } from './update-comment.use-case';
 
-@Module({
-  imports: [CallbacksModule, WebhooksModule],
-  providers: [
-    SurveyCatalog,
-    RecordContactEvents,
-    InvitationQueries,
-    OptOutService,
-    ReviseSurvey,
-    RecordResponse,
-    UpdateComment,
-  ],
-  exports: [
-    SurveyCatalog,
-    RecordContactEvents,
-    InvitationQueries,
-    OptOutService,
-    ReviseSurvey,
-    RecordResponse,
-    UpdateComment,
-  ],
-})
+const PROVIDERS = [
+  SurveyCatalog,
+  RecordContactEvents,
+  InvitationQueries,
+  OptOutService,
+  ReviseSurvey,
+  RecordResponse,
+  UpdateComment,
+];
+
+@Module({ imports: [CallbacksModule, WebhooksModule], providers: PROVIDERS, exports: PROVIDERS })
 export class SurveysModule {}

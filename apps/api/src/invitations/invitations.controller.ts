@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { NotFoundException } from '@app/core';
+import { isUuid, NotFoundException } from '@app/core';
 import {
   InvitationQueries,
   InvitationView,
@@ -87,8 +87,6 @@ class RecordedResponseDto {
   @ApiProperty({ format: 'uuid', nullable: true }) callbackTaskId!: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 @ApiTags('invitations')
 @Controller('api/v1')
 export class InvitationsController {
@@ -127,7 +125,7 @@ export class InvitationsController {
   @ApiConflictResponse({ description: 'already_answered' })
   @ApiGoneResponse({ description: 'invitation_expired' })
   respond(@Param('id') id: string, @Body() body: InAppResponseDto): Promise<RecordedResponse> {
-    if (!UUID.test(id)) throw new NotFoundException('The invitation');
+    if (!isUuid(id)) throw new NotFoundException('The invitation');
     return this.responses.execute(
       { invitationId: id },
       { answers: body.answers, comment: body.comment, source: 'in_app' },

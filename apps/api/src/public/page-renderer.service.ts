@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { AppConfig } from '@app/config';
 import { projectRoot } from '@app/core';
+import type { FastifyReply } from 'fastify';
 
 export type PageLocale = 'ru' | 'en';
+export type PageName = 'survey' | 'thanks' | 'message' | 'unsubscribe';
 
 /** Server-rendered public pages from `templates/pages` (isolated, strict Handlebars; every value escaped). */
 @Injectable()
@@ -37,12 +40,7 @@ export class PageRenderer {
     return strings;
   }
 
-  render(
-    name: 'survey' | 'thanks' | 'message',
-    locale: PageLocale,
-    nonce: string,
-    view: Record<string, unknown>,
-  ): string {
+  render(name: PageName, locale: PageLocale, nonce: string, view: Record<string, unknown>): string {
     const t = this.texts(locale);
     const common = { lender: this.config.lenderName, brandColor: this.config.brandColor, locale, t, nonce };
     const body = this.template(`pages/${name}.hbs`)({ ...common, ...view });
@@ -60,5 +58,28 @@ export class PageRenderer {
       this.compiled.set(path, template);
     }
     return template;
+  }
+
+  /** Sends a page with the public pages' headers: no caching, no referrer, a strict CSP with a fresh nonce. */
+  send(
+    reply: FastifyReply,
+    status: number,
+    page: PageName,
+    locale: PageLocale,
+    view: Record<string, unknown>,
+  ): void {
+    const nonce = randomBytes(16).toString('base64');
+    void reply
+      .status(status)
+      .header('Content-Type', 'text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .header('Referrer-Policy', 'no-referrer')
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('X-Frame-Options', 'DENY')
+      .header(
+        'Content-Security-Policy',
+        `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; img-src 'self'`,
+      )
+      .send(this.render(page, locale, nonce, view));
   }
 }

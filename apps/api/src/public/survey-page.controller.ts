@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
@@ -205,7 +205,7 @@ export class SurveyPageController {
         })),
       };
     });
-    this.send(reply, status, 'survey', locale, {
+    this.pages.send(reply, status, 'survey', locale, {
       action: `/s/${token}`,
       csrf: this.csrf(invitation.id),
       otherLocale: locale === 'ru' ? 'en' : 'ru',
@@ -225,7 +225,7 @@ export class SurveyPageController {
     status = 200,
   ): void {
     const response = invitation.response!;
-    this.send(reply, status, 'thanks', locale, {
+    this.pages.send(reply, status, 'thanks', locale, {
       action: `/s/${token}/comment`,
       csrf: this.csrf(invitation.id),
       low: response.low,
@@ -247,29 +247,11 @@ export class SurveyPageController {
     text: string,
   ): void {
     const t = this.pages.texts(locale);
-    this.send(reply, status, 'message', locale, { heading: t[heading], text: t[text], title: t[heading] });
-  }
-
-  private send(
-    reply: FastifyReply,
-    status: number,
-    page: 'survey' | 'thanks' | 'message',
-    locale: PageLocale,
-    view: Record<string, unknown>,
-  ): void {
-    const nonce = randomBytes(16).toString('base64');
-    void reply
-      .status(status)
-      .header('Content-Type', 'text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store')
-      .header('Referrer-Policy', 'no-referrer')
-      .header('X-Content-Type-Options', 'nosniff')
-      .header('X-Frame-Options', 'DENY')
-      .header(
-        'Content-Security-Policy',
-        `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; img-src 'self'`,
-      )
-      .send(this.pages.render(page, locale, nonce, view));
+    this.pages.send(reply, status, 'message', locale, {
+      heading: t[heading],
+      text: t[text],
+      title: t[heading],
+    });
   }
 
   /** A form token bound to the invitation: only a page we rendered for this link can post to it. */
