@@ -112,6 +112,15 @@ export class RegisterExport {
     const client = (await runner.connect()) as { query<T>(stream: T): T };
     let rows = 0;
     let completed = false;
+    let audited = false;
+    const record = async () => {
+      audited = true;
+      await this.audit.record(actor, {
+        action: 'complaint_register.exported',
+        entityType: 'complaint_register',
+        details: { filters: { from: filters.from, to: filters.to }, format, rows, completed },
+      });
+    };
     try {
       const stream = client.query(
         new QueryStream(
@@ -148,19 +157,18 @@ export class RegisterExport {
         rows += 1;
         if (onProgress && rows % 1000 === 0) onProgress(rows);
       }
-      if (!output.destroyed) {
-        await writer.end();
-        completed = true;
-      }
+      completed = !output.destroyed;
+      // The audit row commits before the file's last bytes leave: whoever has the whole file can find
+      // its audit entry. A client that went away is recorded as not completed; a failure, in the catch.
+      await record();
+      if (completed) await writer.end();
       onProgress?.(rows);
       return { rows, completed };
+    } catch (error) {
+      if (!audited) await record().catch(() => undefined);
+      throw error;
     } finally {
       await runner.release();
-      await this.audit.record(actor, {
-        action: 'complaint_register.exported',
-        entityType: 'complaint_register',
-        details: { filters: { from: filters.from, to: filters.to }, format, rows, completed },
-      });
     }
   }
 }
