@@ -4,6 +4,7 @@ import { Answers1795300200000 } from './1795300200000-Answers';
 import { Webhooks1795300300000 } from './1795300300000-Webhooks';
 import { ProductionCalendar1795300400000 } from './1795300400000-ProductionCalendar';
 import { QueueIndexes1795300500000 } from './1795300500000-QueueIndexes';
+import { ConsoleSessions1795300600000 } from './1795300600000-ConsoleSessions';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Webhooks1795300300000,
   ProductionCalendar1795300400000,
   QueueIndexes1795300500000,
+  ConsoleSessions1795300600000,
 ];

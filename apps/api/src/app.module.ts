@@ -23,6 +23,7 @@ import { ComplaintsController } from './complaints/complaints.controller';
 import { RegisterController } from './complaints/register.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { PrometheusController } from './observability/prometheus.controller';
@@ -68,11 +69,13 @@ export class AppModule {
         CallbackTasksController,
         RegisterController,
         ComplaintsController,
+        ...CONSOLE_CONTROLLERS,
       ],
       providers: [
         PrometheusService,
         ApiKeyGuard,
         PageRenderer,
+        ...CONSOLE_PROVIDERS,
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
       exports: [IdentityModule, ApiKeyGuard],

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance } from 'fastify';
@@ -35,6 +36,7 @@ export async function createApi(options: ApiOptions): Promise<NestFastifyApplica
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
   });
+  await app.register(cookie as unknown as Parameters<NestFastifyApplication['register']>[0]);
   useJsonBodyParser(app);
   app.useGlobalPipes(createValidationPipe());
   app.get(PrometheusService).instrument(app.getHttpAdapter().getInstance() as unknown as FastifyInstance);

@@ -10,6 +10,10 @@ export interface TaskListFilters {
   assigneeId?: string;
   /** A comment tag of the task (payments, collection_conduct, …). */
   category?: string;
+  /** Of the answered survey: touchpoint, channel and product (PDL, installment). */
+  touchpoint?: string;
+  channel?: string;
+  product?: string;
   limit?: number;
   cursor?: string;
 }
@@ -68,6 +72,14 @@ export class CallbackTaskQueries {
     if (filters.status) where.push(`t.status = $${params.push(filters.status)}`);
     if (filters.assigneeId) where.push(`t.assignee_id = $${params.push(filters.assigneeId)}`);
     if (filters.category) where.push(`$${params.push(filters.category)} = ANY(t.tags)`);
+    const responseFilters: string[] = [];
+    for (const key of ['touchpoint', 'channel', 'product'] as const) {
+      const value = filters[key];
+      if (value !== undefined) responseFilters.push(`r.${key} = $${params.push(value)}`);
+    }
+    if (responseFilters.length > 0) {
+      where.push(`EXISTS (SELECT 1 FROM response r WHERE r.id = t.response_id AND ${responseFilters.join(' AND ')})`);
+    }
     if (filters.overdue) {
       where.push(
         `t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1`,
@@ -108,6 +120,25 @@ export class CallbackTaskQueries {
       nextCursor: last
         ? encodeCursor([last.priority as number, last.due_key as string, last.id as string])
         : null,
+    };
+  }
+
+  /** Tasks per status and the overdue ones: the queue's header. */
+  async counts(): Promise<{ open: number; inProgress: number; complaint: number; closed: number; overdue: number }> {
+    const rows: { status: string; count: string }[] = await this.db.query(
+      `SELECT status, count(*) FROM callback_task GROUP BY status
+       UNION ALL
+       SELECT 'overdue', count(*) FROM callback_task
+        WHERE status IN ('open', 'in_progress') AND first_contact_at IS NULL AND first_contact_due_at < $1`,
+      [this.clock.now()],
+    );
+    const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
+    return {
+      open: count('open'),
+      inProgress: count('in_progress'),
+      complaint: count('complaint'),
+      closed: count('closed'),
+      overdue: count('overdue'),
     };
   }
 

@@ -5,10 +5,11 @@ import { ApiKeyService } from './api-key.service';
 import { PasswordHasher } from './password-hasher';
 import { StaffUserEntity } from './staff-user.entity';
 import { StaffUserService } from './staff-user.service';
+import { StaffSessions } from './staff-sessions.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, StaffUserEntity])],
-  providers: [ApiKeyService, StaffUserService, PasswordHasher],
-  exports: [ApiKeyService, StaffUserService],
+  providers: [ApiKeyService, StaffUserService, StaffSessions, PasswordHasher],
+  exports: [ApiKeyService, StaffUserService, StaffSessions],
 })
 export class IdentityModule {}

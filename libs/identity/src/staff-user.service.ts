@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Actor, AuditService, STAFF_ROLES, StaffRole } from '@app/audit';
-import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { Clock, DomainException, FieldError, isUuid, NotFoundException, ValidationFailedException } from '@app/core';
 import { Repository } from 'typeorm';
 import { PasswordHasher } from './password-hasher';
 import { StaffUserEntity } from './staff-user.entity';
@@ -79,6 +79,59 @@ export class StaffUserService {
 
   async count(): Promise<number> {
     return this.users.count();
+  }
+
+  /** Every staff member's display name by id (for "assigned to", "reviewed by"). */
+  async names(): Promise<Map<string, string>> {
+    const rows = await this.users.find({ select: { id: true, name: true } });
+    return new Map(rows.map((u) => [u.id, u.name]));
+  }
+
+  /** Active agents and experts: who a task may be assigned to. */
+  async assignable(): Promise<{ id: string; name: string; role: StaffRole }[]> {
+    const rows = await this.users
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.name', 'u.role'])
+      .where(`u.role IN ('agent', 'expert') AND u.disabled_at IS NULL`)
+      .orderBy('u.name')
+      .getMany();
+    return rows.map((u) => ({ id: u.id, name: u.name, role: u.role }));
+  }
+
+  async list(): Promise<(StaffUserView & { disabled: boolean; createdAt: string })[]> {
+    const rows = await this.users.find({ order: { createdAt: 'ASC' } });
+    return rows.map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      disabled: u.disabledAt !== null,
+      createdAt: u.createdAt.toISOString(),
+    }));
+  }
+
+  /** Changes a user's role or disables them; disabling ends their sessions at once (sessions join on disabled_at). */
+  async update(actor: Actor, id: string, change: { role?: string; disabled?: boolean }): Promise<void> {
+    if (change.role !== undefined && !(STAFF_ROLES as readonly string[]).includes(change.role))
+      throw new ValidationFailedException([{ path: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}` }]);
+    if (actor.type === 'staff' && actor.id === id && (change.disabled || (change.role && change.role !== 'admin')))
+      throw new DomainException('conflict', 'Admins cannot disable or demote themselves.');
+    const user = isUuid(id) ? await this.users.findOne({ where: { id } }) : null;
+    if (!user) throw new NotFoundException('The staff user');
+    const before = { role: user.role, disabled: user.disabledAt !== null };
+    const after = {
+      role: (change.role as StaffRole | undefined) ?? user.role,
+      disabled: change.disabled ?? before.disabled,
+    };
+    await this.users.update(
+      { id },
+      {
+        role: after.role,
+        disabledAt: after.disabled ? (user.disabledAt ?? this.clock.now()) : null,
+        updatedAt: this.clock.now(),
+      },
+    );
+    await this.audit.record(actor, { action: 'staff_user.updated', entityType: 'staff_user', entityId: id, before, after });
   }
 
   async findByEmail(email: string): Promise<StaffUserView | null> {

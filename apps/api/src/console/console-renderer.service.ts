@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import { DateTime } from 'luxon';
+import { AppConfig } from '@app/config';
+import { projectRoot } from '@app/core';
+import { StaffSession } from '@app/identity';
+import type { FastifyReply } from 'fastify';
+
+export type ConsoleLocale = 'ru' | 'en';
+
+/** What every console page knows besides its own view: who is looking, in which language and zone. */
+export interface ConsoleFrame {
+  session: StaffSession | null;
+  locale: ConsoleLocale;
+  /** Highlights the current item of the navigation. */
+  section?: string;
+  title: string;
+  /** Loads Chart.js before the console script. */
+  charts?: boolean;
+}
+
+const NAVIGATION: { section: string; href: string; roles: string[] }[] = [
+  { section: 'queue', href: '/console/queue', roles: ['agent', 'expert', 'admin'] },
+  { section: 'complaints', href: '/console/complaints', roles: ['expert', 'compliance', 'admin'] },
+  { section: 'dashboard', href: '/console/dashboard', roles: ['expert', 'compliance', 'admin'] },
+  { section: 'audit', href: '/console/audit', roles: ['compliance', 'admin'] },
+  { section: 'outbox', href: '/console/outbox', roles: ['expert', 'admin'] },
+  { section: 'admin', href: '/console/admin', roles: ['admin'] },
+];
+
+/**
+ * Staff console pages from `templates/pages/console`: strict Handlebars with every value escaped,
+ * strings from `templates/locales` (`console.*`), dates in the user's zone. Pages load only the
+ * console's own script and stylesheet (no inline code), under a CSP that allows nothing else.
+ */
+@Injectable()
+export class ConsoleRenderer {
+  private readonly hbs = Handlebars.create();
+  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly strings = new Map<ConsoleLocale, Record<string, string>>();
+  private readonly root = join(projectRoot(), 'templates');
+
+  constructor(private readonly config: AppConfig) {
+    const renderer = this;
+    this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+      return renderer.text(options.data.root.locale as ConsoleLocale, key);
+    });
+    // {{label "status" value}} → the text of `console.status.<value>`.
+    this.hbs.registerHelper('label', (prefix: string, value: unknown, options: Handlebars.HelperOptions) =>
+      value === null || value === undefined || value === ''
+        ? '—'
+        : renderer.text(options.data.root.locale as ConsoleLocale, `${prefix}.${String(value)}`),
+    );
+    this.hbs.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) =>
+      formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy HH:mm'),
+    );
+    this.hbs.registerHelper('day', (value: unknown, options: Handlebars.HelperOptions) =>
+      formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy'),
+    );
+    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.hbs.registerHelper('includes', (list: unknown, value: unknown) =>
+      Array.isArray(list) ? list.includes(value) : false,
+    );
+    this.hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+    this.hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
+    this.hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  }
+
+  /** A `console.*` string; English when the Russian one is missing, the key itself when both are. */
+  text(locale: ConsoleLocale, key: string): string {
+    return this.locale(locale)[key] ?? this.locale('en')[key] ?? key;
+  }
+
+  keys(locale: ConsoleLocale): string[] {
+    return Object.keys(this.locale(locale));
+  }
+
+  render(page: string, frame: ConsoleFrame, view: Record<string, unknown>, nonce: string): string {
+    const user = frame.session?.user ?? null;
+    const common = {
+      locale: frame.locale,
+      timeZone: user?.timeZone ?? this.config.lenderTimeZone,
+      lender: this.config.lenderName,
+      brandColor: this.config.brandColor,
+      csrf: frame.session?.csrf ?? '',
+      user,
+      nonce,
+    };
+    const body = this.template(`pages/console/${page}.hbs`)({ ...common, ...view });
+    const navigation = user
+      ? NAVIGATION.filter((item) => item.roles.includes(user.role)).map((item) => ({
+          ...item,
+          current: item.section === frame.section,
+        }))
+      : [];
+    return this.template('pages/console/layout.hbs')({
+      ...common,
+      title: frame.title,
+      charts: frame.charts ?? false,
+      navigation,
+      body,
+    });
+  }
+
+  /** Sends a console page: private, never cached, no referrer, scripts and styles only from /console/assets. */
+  send(
+    reply: FastifyReply,
+    status: number,
+    page: string,
+    frame: ConsoleFrame,
+    view: Record<string, unknown> = {},
+  ): void {
+    const nonce = randomBytes(16).toString('base64');
+    void reply
+      .status(status)
+      .header('Content-Type', 'text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .header('Referrer-Policy', 'same-origin')
+      .header('X-Frame-Options', 'DENY')
+      .header(
+        'Content-Security-Policy',
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+          "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      )
+      .send(this.render(page, frame, view, nonce));
+  }
+
+  private locale(locale: ConsoleLocale): Record<string, string> {
+    let strings = this.strings.get(locale);
+    if (!strings) {
+      const all = JSON.parse(readFileSync(join(this.root, 'locales', `${locale}.json`), 'utf8')) as Record<
+        string,
+        string
+      >;
+      strings = {};
+      for (const [key, value] of Object.entries(all))
+        if (key.startsWith('console.')) strings[key.slice(8)] = value.replaceAll('{{lender}}', this.config.lenderName);
+      this.strings.set(locale, strings);
+    }
+    return strings;
+  }
+
+  private template(path: string): Handlebars.TemplateDelegate {
+    let template = this.compiled.get(path);
+    if (!template) {
+      template = this.hbs.compile(readFileSync(join(this.root, path), 'utf8'), { strict: true });
+      this.compiled.set(path, template);
+    }
+    return template;
+  }
+}
+
+function formatInstant(value: unknown, zone: string, format: string): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) return '—';
+  return DateTime.fromJSDate(date, { zone }).toFormat(format);
+}

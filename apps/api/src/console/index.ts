@@ -1,0 +1,10 @@
+import { ConsoleAssetsController } from './console-assets.controller';
+import { ConsoleGuard } from './console-auth';
+import { ConsoleExceptionFilter } from './console-exception.filter';
+import { ConsoleRenderer } from './console-renderer.service';
+import { QueueController } from './queue.controller';
+import { SessionController, SignInController } from './sign-in.controller';
+
+/** The staff console under /console: server-rendered pages, one controller per area. */
+export const CONSOLE_CONTROLLERS = [ConsoleAssetsController, SignInController, SessionController, QueueController];
+export const CONSOLE_PROVIDERS = [ConsoleRenderer, ConsoleGuard, ConsoleExceptionFilter];

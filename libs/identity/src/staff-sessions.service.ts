@@ -1,0 +1,235 @@
+import { createHmac } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, AuditService, StaffRole } from '@app/audit';
+import { AppConfig } from '@app/config';
+import { Clock, constantTimeEqual, randomToken, secretDigest } from '@app/core';
+import { queryRows } from '@app/database';
+import { DataSource } from 'typeorm';
+import { PasswordHasher } from './password-hasher';
+
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+/** last_seen_at is written at most this often, so reading pages does not write on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** Failures per (email, address) pair before that pair waits; other addresses are not affected. */
+export const PAIR_FAILURES = 5;
+/** Failures per address across all emails (password spraying) before the address waits. */
+export const ADDRESS_FAILURES = 50;
+const THROTTLE_WINDOW_MS = 15 * 60_000;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  locale: 'ru' | 'en';
+  timeZone: string;
+}
+
+export interface StaffSession {
+  id: string;
+  user: SessionUser;
+  /** The CSRF token every form of this session carries (derived, so nothing more is stored). */
+  csrf: string;
+  actor: Actor;
+}
+
+export type SignInResult =
+  | { outcome: 'signed_in'; token: string; session: StaffSession }
+  | { outcome: 'invalid' }
+  | { outcome: 'throttled'; retryAfterSeconds: number };
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  last_seen_at: Date;
+  expires_at: Date;
+  email: string;
+  name: string;
+  role: StaffRole;
+  locale: 'ru' | 'en';
+  time_zone: string;
+}
+
+/**
+ * Console sign-in and sessions. The session token lives only in the browser's cookie; the database
+ * keeps its SHA-256. A new token on every sign-in (no fixation), 30 minutes idle, 12 hours absolute,
+ * sign-out here or everywhere. Failed sign-ins are throttled per (email, address) and per address,
+ * so a stranger cannot lock a real user out by guessing from elsewhere.
+ */
+@Injectable()
+export class StaffSessions {
+  /** A real hash to verify against when the email is unknown, so timing does not reveal accounts. */
+  private decoy: Promise<string> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async signIn(email: string, password: string, address: string): Promise<SignInResult> {
+    const normalized = email.trim().toLowerCase().slice(0, 254);
+    const keys = [this.throttleKey(`pair:${normalized}:${address}`), this.throttleKey(`address:${address}`)];
+    const now = this.clock.now();
+    const blocked = await this.blockedFor(keys, now);
+    if (blocked > 0) return { outcome: 'throttled', retryAfterSeconds: blocked };
+
+    const users: (Omit<SessionRow, 'id' | 'user_id' | 'last_seen_at' | 'expires_at'> & {
+      id: string;
+      password_hash: string;
+    })[] = await this.db.query(
+      `SELECT id, email, name, role, locale, time_zone, password_hash FROM staff_user
+        WHERE lower(email) = $1 AND disabled_at IS NULL`,
+      [normalized],
+    );
+    const user = users[0];
+    const valid = await this.hasher.verify(user?.password_hash ?? (await this.decoyHash()), password);
+    if (!user || !valid) {
+      await this.recordFailure(keys, now);
+      return { outcome: 'invalid' };
+    }
+    await this.db.query(`DELETE FROM sign_in_throttle WHERE key = $1`, [keys[0]]);
+    const token = randomToken(32);
+    const [session] = await queryRows<{ id: string }>(
+      this.db.manager,
+      `INSERT INTO staff_session (token_hash, user_id, created_at, last_seen_at, expires_at)
+       VALUES ($1, $2, $3, $3, $4) RETURNING id`,
+      [secretDigest(token), user.id, now, new Date(now.getTime() + SESSION_ABSOLUTE_MS)],
+    );
+    const actor: Actor = { type: 'staff', id: user.id, role: user.role };
+    await this.audit.record(actor, {
+      action: 'staff_session.signed_in',
+      entityType: 'staff_user',
+      entityId: user.id,
+    });
+    return {
+      outcome: 'signed_in',
+      token,
+      session: this.toSession(session!.id, token, {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        locale: user.locale,
+        timeZone: user.time_zone,
+      }),
+    };
+  }
+
+  /** The live session of a cookie token, or null when unknown, revoked, idle too long or past 12 hours. */
+  async resolve(token: string | undefined): Promise<StaffSession | null> {
+    if (!token || token.length < 20 || token.length > 100) return null;
+    const now = this.clock.now();
+    const rows: SessionRow[] = await this.db.query(
+      `SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email, u.name, u.role, u.locale, u.time_zone
+         FROM staff_session s JOIN staff_user u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL
+          AND s.expires_at > $2 AND s.last_seen_at > $3`,
+      [secretDigest(token), now, new Date(now.getTime() - SESSION_IDLE_MS)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    if (now.getTime() - row.last_seen_at.getTime() > TOUCH_EVERY_MS)
+      await this.db.query(`UPDATE staff_session SET last_seen_at = $2 WHERE id = $1`, [row.id, now]);
+    return this.toSession(row.id, token, {
+      id: row.user_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      locale: row.locale,
+      timeZone: row.time_zone,
+    });
+  }
+
+  verifyCsrf(session: StaffSession, submitted: unknown): boolean {
+    return typeof submitted === 'string' && constantTimeEqual(submitted, session.csrf);
+  }
+
+  async signOut(session: StaffSession): Promise<void> {
+    await this.db.query(`UPDATE staff_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [
+      session.id,
+      this.clock.now(),
+    ]);
+    await this.audit.record(session.actor, {
+      action: 'staff_session.signed_out',
+      entityType: 'staff_user',
+      entityId: session.user.id,
+    });
+  }
+
+  /** Ends every session of the user (this one included): "sign out everywhere". */
+  async signOutEverywhere(actor: Actor, userId: string): Promise<number> {
+    const ended = await queryRows<{ id: string }>(
+      this.db.manager,
+      `UPDATE staff_session SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [userId, this.clock.now()],
+    );
+    await this.audit.record(actor, {
+      action: 'staff_session.signed_out_everywhere',
+      entityType: 'staff_user',
+      entityId: userId,
+      details: { sessions: ended.length },
+    });
+    return ended.length;
+  }
+
+  async setPreferences(session: StaffSession, locale: 'ru' | 'en', timeZone: string): Promise<void> {
+    await this.db.query(`UPDATE staff_user SET locale = $2, time_zone = $3, updated_at = $4 WHERE id = $1`, [
+      session.user.id,
+      locale,
+      timeZone,
+      this.clock.now(),
+    ]);
+  }
+
+  private toSession(id: string, token: string, user: SessionUser): StaffSession {
+    return {
+      id,
+      user,
+      csrf: createHmac('sha256', this.config.appSecret)
+        .update(`csrf:${secretDigest(token).toString('base64url')}`)
+        .digest('base64url'),
+      actor: { type: 'staff', id: user.id, role: user.role },
+    };
+  }
+
+  private throttleKey(value: string): Buffer {
+    return createHmac('sha256', this.config.appSecret).update(`sign-in:${value}`).digest();
+  }
+
+  private async blockedFor(keys: Buffer[], now: Date): Promise<number> {
+    const rows: { blocked_until: Date }[] = await this.db.query(
+      `SELECT max(blocked_until) AS blocked_until FROM sign_in_throttle WHERE key = ANY($1) AND blocked_until > $2`,
+      [keys, now],
+    );
+    const until = rows[0]?.blocked_until;
+    return until ? Math.ceil((until.getTime() - now.getTime()) / 1000) : 0;
+  }
+
+  /** One upsert per key; a key past its window starts counting again. */
+  private async recordFailure(keys: Buffer[], now: Date): Promise<void> {
+    const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+    const blockUntil = new Date(now.getTime() + THROTTLE_WINDOW_MS);
+    await this.db.query(
+      `INSERT INTO sign_in_throttle AS t (key, failures, window_started_at)
+       SELECT k, 1, $2 FROM unnest($1::bytea[]) AS k
+       ON CONFLICT (key) DO UPDATE SET
+         failures = CASE WHEN t.window_started_at < $3 THEN 1 ELSE t.failures + 1 END,
+         window_started_at = CASE WHEN t.window_started_at < $3 THEN $2 ELSE t.window_started_at END,
+         blocked_until = CASE
+           WHEN t.window_started_at >= $3 AND t.failures + 1 >= (CASE WHEN t.key = $5 THEN $6::int ELSE $7::int END)
+           THEN $4 ELSE t.blocked_until END`,
+      [keys, now, windowStart, blockUntil, keys[0], PAIR_FAILURES, ADDRESS_FAILURES],
+    );
+  }
+
+  private decoyHash(): Promise<string> {
+    this.decoy ??= this.hasher.hash(randomToken(16));
+    return this.decoy;
+  }
+}
