@@ -11,6 +11,7 @@ import { SurveysModule } from '@app/surveys';
 import { MessagingModule } from '@app/messaging';
 import { CallbacksModule } from '@app/callbacks';
 import { ComplaintsModule } from '@app/complaints';
+import { AnalyticsModule } from '@app/analytics';
 import { ApiKeyController } from './auth/api-key.controller';
 import { ContactEventsController } from './contact-events/contact-events.controller';
 import { InvitationsController } from './invitations/invitations.controller';
@@ -23,6 +24,7 @@ import { ComplaintsController } from './complaints/complaints.controller';
 import { RegisterController } from './complaints/register.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { RegisterAccessGuard } from './complaints/register-access.guard';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
@@ -54,6 +56,7 @@ export class AppModule {
         MessagingModule,
         CallbacksModule,
         ComplaintsModule,
+        AnalyticsModule,
         ...(options.imports ?? []),
       ],
       controllers: [
@@ -74,6 +77,7 @@ export class AppModule {
       providers: [
         PrometheusService,
         ApiKeyGuard,
+        RegisterAccessGuard,
         PageRenderer,
         ...CONSOLE_PROVIDERS,
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,2 +1,3 @@
-// The analytics domain library; filled by its issue. Import it only as @app/analytics.
-export {};
+export * from './analytics.module';
+export * from './dashboard-queries.service';
+export * from './metrics';

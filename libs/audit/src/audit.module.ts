@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditLogEntity } from './audit-log.entity';
+import { AuditQueries } from './audit-queries.service';
 import { AuditService } from './audit.service';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLogEntity])],
-  providers: [AuditService],
-  exports: [AuditService],
+  providers: [AuditService, AuditQueries],
+  exports: [AuditService, AuditQueries],
 })
 export class AuditModule {}

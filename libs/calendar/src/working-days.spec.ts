@@ -1,4 +1,5 @@
-import { addWorkingDays, addWorkingHours } from './working-days';
+import fc from 'fast-check';
+import { addWorkingDays, addWorkingHours, workingDaysUntil } from './working-days';
 import { isWeekday } from './working-calendar.service';
 
 // Russian production calendar 2027 excerpt: New Year holidays 1–8 January, 23 February on Tuesday with
@@ -84,6 +85,32 @@ describe('addWorkingHours', () => {
     // Thursday 31 Dec 2026 is off in this lookup? use 2027-01-08 (holiday) → next working day Monday 11 Jan
     expect(addWorkingHours(new Date('2027-01-08T07:00:00Z'), 2, 'Europe/Moscow', weekdays)).toEqual(
       new Date('2027-01-11T08:00:00Z'),
+    );
+  });
+});
+
+describe('workingDaysUntil', () => {
+  const zone = 'Europe/Moscow';
+
+  it('counts the working days left to a deadline across the New Year holidays', () => {
+    expect(
+      workingDaysUntil(new Date('2026-12-29T09:00:00Z'), new Date('2027-01-11T09:00:00Z'), zone, lookup),
+    ).toBe(2);
+  });
+
+  it('is zero on the deadline day and negative once it has passed', () => {
+    const deadline = new Date('2026-11-23T12:00:00Z'); // Monday
+    expect(workingDaysUntil(new Date('2026-11-23T06:00:00Z'), deadline, zone, lookup)).toBe(0);
+    expect(workingDaysUntil(new Date('2026-11-25T06:00:00Z'), deadline, zone, lookup)).toBe(-2);
+  });
+
+  it('undoes addWorkingDays from any working day', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 800 }), fc.integer({ min: 0, max: 30 }), (offset, days) => {
+        const start = new Date(Date.UTC(2026, 0, 1, 9) + offset * 86_400_000);
+        fc.pre(lookup(start.toISOString().slice(0, 10)));
+        return workingDaysUntil(start, addWorkingDays(start, days, zone, lookup), zone, lookup) === days;
+      }),
     );
   });
 });

@@ -25,6 +25,27 @@ export function addWorkingDays(
   return local.toJSDate();
 }
 
+/**
+ * Working days left from `from` until `deadline` in `timeZone`: working days after today up to and
+ * including the deadline's day; negative when the deadline has passed (working days overdue).
+ */
+export function workingDaysUntil(
+  from: Date,
+  deadline: Date,
+  timeZone: string,
+  isWorkingDay: WorkingDayLookup,
+): number {
+  let day = DateTime.fromJSDate(from, { zone: timeZone }).startOf('day');
+  const end = DateTime.fromJSDate(deadline, { zone: timeZone }).startOf('day');
+  const step = end >= day ? 1 : -1;
+  let count = 0;
+  while (!day.hasSame(end, 'day')) {
+    day = day.plus({ days: step });
+    if (isWorkingDay((step > 0 ? day : day.plus({ days: 1 })).toISODate()!)) count += step;
+  }
+  return count;
+}
+
 export interface WorkingHours {
   start: string;
   end: string;

@@ -78,7 +78,9 @@ export class CallbackTaskQueries {
       if (value !== undefined) responseFilters.push(`r.${key} = $${params.push(value)}`);
     }
     if (responseFilters.length > 0) {
-      where.push(`EXISTS (SELECT 1 FROM response r WHERE r.id = t.response_id AND ${responseFilters.join(' AND ')})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM response r WHERE r.id = t.response_id AND ${responseFilters.join(' AND ')})`,
+      );
     }
     if (filters.overdue) {
       where.push(
@@ -124,7 +126,13 @@ export class CallbackTaskQueries {
   }
 
   /** Tasks per status and the overdue ones: the queue's header. */
-  async counts(): Promise<{ open: number; inProgress: number; complaint: number; closed: number; overdue: number }> {
+  async counts(): Promise<{
+    open: number;
+    inProgress: number;
+    complaint: number;
+    closed: number;
+    overdue: number;
+  }> {
     const rows: { status: string; count: string }[] = await this.db.query(
       `SELECT status, count(*) FROM callback_task GROUP BY status
        UNION ALL

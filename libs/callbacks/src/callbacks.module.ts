@@ -5,7 +5,13 @@ import { CallbackWorkflow } from './callback-workflow.service';
 import { BorrowerCasefile } from './borrower-casefile.service';
 import { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
 
-const PROVIDERS = [CallbackTaskOpener, CallbackWorkflow, CallbackTaskQueries, BorrowerCasefile, SweepOverdueTasks];
+const PROVIDERS = [
+  CallbackTaskOpener,
+  CallbackWorkflow,
+  CallbackTaskQueries,
+  BorrowerCasefile,
+  SweepOverdueTasks,
+];
 
 @Module({ providers: PROVIDERS, exports: PROVIDERS })
 export class CallbacksModule {}

@@ -3,6 +3,7 @@ import { AppConfig } from '@app/config';
 import { SYSTEM_ACTOR, STAFF_ROLES, StaffRole } from '@app/audit';
 import { deriveSecret } from '@app/core';
 import { API_SCOPES, ApiKeyService, StaffUserService } from '@app/identity';
+import { DemoHistoryService } from './demo-history.service';
 
 export interface DemoLogin {
   role: StaffRole;
@@ -23,8 +24,8 @@ const DEMO_NAMES: Record<StaffRole, string> = {
 };
 
 /**
- * First-start data: the bootstrap admin (any mode) and, on the embedded demo, one user per role and an
- * API key. Demo secrets are derived from APP_SECRET so they can be printed again at every start while
+ * First-start data: the bootstrap admin (any mode) and, on the embedded demo, one user per role, an
+ * API key and ninety days of history (DemoHistoryService). Demo secrets are derived from APP_SECRET so they can be printed again at every start while
  * only their hashes are stored.
  */
 @Injectable()
@@ -35,6 +36,7 @@ export class DemoDataService {
     private readonly config: AppConfig,
     private readonly users: StaffUserService,
     private readonly apiKeys: ApiKeyService,
+    private readonly history: DemoHistoryService,
   ) {}
 
   async ensureBootstrapAdmin(): Promise<void> {
@@ -80,6 +82,7 @@ export class DemoDataService {
       { name: 'Demo integration', scopes: [...API_SCOPES] },
       credentials.apiKey,
     );
+    await this.history.seed();
     return credentials;
   }
 }

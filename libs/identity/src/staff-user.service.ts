@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Actor, AuditService, STAFF_ROLES, StaffRole } from '@app/audit';
-import { Clock, DomainException, FieldError, isUuid, NotFoundException, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  DomainException,
+  FieldError,
+  isUuid,
+  NotFoundException,
+  ValidationFailedException,
+} from '@app/core';
 import { Repository } from 'typeorm';
 import { PasswordHasher } from './password-hasher';
 import { StaffUserEntity } from './staff-user.entity';
@@ -113,8 +120,14 @@ export class StaffUserService {
   /** Changes a user's role or disables them; disabling ends their sessions at once (sessions join on disabled_at). */
   async update(actor: Actor, id: string, change: { role?: string; disabled?: boolean }): Promise<void> {
     if (change.role !== undefined && !(STAFF_ROLES as readonly string[]).includes(change.role))
-      throw new ValidationFailedException([{ path: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}` }]);
-    if (actor.type === 'staff' && actor.id === id && (change.disabled || (change.role && change.role !== 'admin')))
+      throw new ValidationFailedException([
+        { path: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}` },
+      ]);
+    if (
+      actor.type === 'staff' &&
+      actor.id === id &&
+      (change.disabled || (change.role && change.role !== 'admin'))
+    )
       throw new DomainException('conflict', 'Admins cannot disable or demote themselves.');
     const user = isUuid(id) ? await this.users.findOne({ where: { id } }) : null;
     if (!user) throw new NotFoundException('The staff user');
@@ -131,7 +144,13 @@ export class StaffUserService {
         updatedAt: this.clock.now(),
       },
     );
-    await this.audit.record(actor, { action: 'staff_user.updated', entityType: 'staff_user', entityId: id, before, after });
+    await this.audit.record(actor, {
+      action: 'staff_user.updated',
+      entityType: 'staff_user',
+      entityId: id,
+      before,
+      after,
+    });
   }
 
   async findByEmail(email: string): Promise<StaffUserView | null> {

@@ -1,11 +1,19 @@
 import { PassThrough } from 'node:stream';
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { RegisterExport, validateRegisterFilters } from '@app/complaints';
 import { ValidationFailedException } from '@app/core';
-import { ApiKeyPrincipal } from '@app/identity';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyAuth, CurrentApiKey } from '../auth/api-key.guard';
+import { RegisterAccessGuard, RegisterRequest } from './register-access.guard';
 
 const CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',
@@ -14,13 +22,20 @@ const CONTENT_TYPES = {
 
 @ApiTags('complaints')
 @Controller('api/v1/complaints/register')
-@ApiKeyAuth('complaints:export')
+@UseGuards(RegisterAccessGuard)
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No API key or console session, or an invalid one' })
+@ApiForbiddenResponse({
+  description: 'The key lacks complaints:export, or the session is not compliance/admin',
+})
 export class RegisterController {
   constructor(private readonly register: RegisterExport) {}
 
   @Get()
   @ApiOperation({
-    summary: 'The complaint register for a period, streamed as CSV (UTF-8 with BOM) or XLSX; audited',
+    summary:
+      'The complaint register for a period, streamed as CSV (UTF-8 with BOM) or XLSX; audited. ' +
+      'An API key with complaints:export or a compliance/admin console session.',
   })
   @ApiQuery({ name: 'from', example: '2026-11-01' })
   @ApiQuery({ name: 'to', example: '2026-11-30' })
@@ -29,7 +44,7 @@ export class RegisterController {
   @ApiOkResponse({ description: 'The register file' })
   async export(
     @Query() query: Record<string, unknown>,
-    @CurrentApiKey() key: ApiKeyPrincipal,
+    @Req() request: RegisterRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const unknown = Object.keys(query).filter((k) => !['from', 'to', 'format'].includes(k));
@@ -50,7 +65,7 @@ export class RegisterController {
       )
       .header('Cache-Control', 'no-store')
       .send(body);
-    const actor = { type: 'api_key' as const, id: key.id, scopes: key.scopes };
+    const actor = request.registerActor!;
     await this.register
       .export(actor, filters, format, body)
       .catch((error: unknown) => body.destroy(error as Error));

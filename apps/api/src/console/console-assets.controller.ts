@@ -32,7 +32,11 @@ export class ConsoleAssetsController {
   }
 
   @Get(':name')
-  serve(@Param('name') name: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): void {
+  serve(
+    @Param('name') name: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
     const asset = this.assets.get(name);
     if (!asset) throw new NotFoundException('The asset');
     void reply.header('ETag', asset.etag).header('Cache-Control', 'public, max-age=300, must-revalidate');
@@ -44,6 +48,10 @@ export class ConsoleAssetsController {
   }
 
   private add(name: string, body: Buffer, type: string): void {
-    this.assets.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+    this.assets.set(name, {
+      body,
+      type,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    });
   }
 }

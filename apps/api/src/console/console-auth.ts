@@ -32,8 +32,11 @@ export const HOME_BY_ROLE: Record<StaffRole, string> = {
 /** The session cookie: `__Host-` prefixed and Secure unless the console is served from localhost. */
 export function sessionCookie(config: AppConfig): { name: string; secure: boolean } {
   const host = new URL(config.publicBaseUrl).hostname;
-  const local = host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
-  return local ? { name: 'resonance_session', secure: false } : { name: '__Host-resonance_session', secure: true };
+  const local =
+    host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+  return local
+    ? { name: 'resonance_session', secure: false }
+    : { name: '__Host-resonance_session', secure: true };
 }
 
 export function setSessionCookie(reply: FastifyReply, config: AppConfig, token: string | null): void {

@@ -22,12 +22,19 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     const problem = toProblem(error);
     if (problem.code === 'unauthorized') {
       const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
-      void reply.status(303).header('Location', `/console/login${next}`).header('Cache-Control', 'no-store').send();
+      void reply
+        .status(303)
+        .header('Location', `/console/login${next}`)
+        .header('Cache-Control', 'no-store')
+        .send();
       return;
     }
     if (problem.status >= 500) {
       const e = error as { name?: string; code?: string; stack?: string };
-      this.logger.error({ err: { name: e?.name, code: e?.code, stack: e?.stack }, reqId: request.id }, 'Console error');
+      this.logger.error(
+        { err: { name: e?.name, code: e?.code, stack: e?.stack }, reqId: request.id },
+        'Console error',
+      );
     }
     const session = request.staffSession ?? null;
     const locale = session?.user.locale ?? 'en';

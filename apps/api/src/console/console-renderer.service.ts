@@ -44,21 +44,26 @@ export class ConsoleRenderer {
   private readonly root = join(projectRoot(), 'templates');
 
   constructor(private readonly config: AppConfig) {
-    const renderer = this;
-    this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
-      return renderer.text(options.data.root.locale as ConsoleLocale, key);
-    });
+    this.hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
+      this.text(options.data.root.locale as ConsoleLocale, key),
+    );
     // {{label "status" value}} → the text of `console.status.<value>`.
     this.hbs.registerHelper('label', (prefix: string, value: unknown, options: Handlebars.HelperOptions) =>
       value === null || value === undefined || value === ''
         ? '—'
-        : renderer.text(options.data.root.locale as ConsoleLocale, `${prefix}.${String(value)}`),
+        : this.text(options.data.root.locale as ConsoleLocale, `${prefix}.${String(value)}`),
     );
     this.hbs.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) =>
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy HH:mm'),
     );
     this.hbs.registerHelper('day', (value: unknown, options: Handlebars.HelperOptions) =>
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy'),
+    );
+    // {{num value " %"}}: a figure with its unit, or a dash when there is nothing to measure (0 is a figure).
+    this.hbs.registerHelper('num', (value: unknown, suffix: unknown) =>
+      value === null || value === undefined
+        ? '—'
+        : `${String(value)}${typeof suffix === 'string' ? suffix : ''}`,
     );
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('includes', (list: unknown, value: unknown) =>
@@ -137,7 +142,8 @@ export class ConsoleRenderer {
       >;
       strings = {};
       for (const [key, value] of Object.entries(all))
-        if (key.startsWith('console.')) strings[key.slice(8)] = value.replaceAll('{{lender}}', this.config.lenderName);
+        if (key.startsWith('console.'))
+          strings[key.slice(8)] = value.replaceAll('{{lender}}', this.config.lenderName);
       this.strings.set(locale, strings);
     }
     return strings;

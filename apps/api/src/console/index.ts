@@ -2,9 +2,18 @@ import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleGuard } from './console-auth';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleRenderer } from './console-renderer.service';
+import { ComplaintsPagesController } from './complaints-pages.controller';
+import { DashboardController } from './dashboard.controller';
 import { QueueController } from './queue.controller';
 import { SessionController, SignInController } from './sign-in.controller';
 
 /** The staff console under /console: server-rendered pages, one controller per area. */
-export const CONSOLE_CONTROLLERS = [ConsoleAssetsController, SignInController, SessionController, QueueController];
+export const CONSOLE_CONTROLLERS = [
+  ConsoleAssetsController,
+  SignInController,
+  SessionController,
+  QueueController,
+  ComplaintsPagesController,
+  DashboardController,
+];
 export const CONSOLE_PROVIDERS = [ConsoleRenderer, ConsoleGuard, ConsoleExceptionFilter];

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { ATTEMPT_RESULTS, BorrowerCasefile, CallbackTaskQueries, CallbackWorkflow, TaskListFilters } from '@app/callbacks';
+import {
+  ATTEMPT_RESULTS,
+  BorrowerCasefile,
+  CallbackTaskQueries,
+  CallbackWorkflow,
+  TaskListFilters,
+} from '@app/callbacks';
 import { COMPLAINT_CATEGORIES, ComplaintWorkflow, RECEIVED_VIA } from '@app/complaints';
 import { DomainException, FieldError, NotFoundException } from '@app/core';
 import { StaffSession, StaffUserService } from '@app/identity';
@@ -43,7 +49,8 @@ export class QueueController {
   ): Promise<void> {
     const supervisor = session.user.role !== 'agent';
     const requested = queryText(query, 'tab') as Tab | undefined;
-    const tab: Tab = requested && TABS.includes(requested) && (requested !== 'all' || supervisor) ? requested : 'mine';
+    const tab: Tab =
+      requested && TABS.includes(requested) && (requested !== 'all' || supervisor) ? requested : 'mine';
     const filters: TaskListFilters = {
       overdue: query.overdue === '1',
       category: queryText(query, 'category', 50),
@@ -63,20 +70,38 @@ export class QueueController {
       this.users.names(),
     ]);
     const base = new URLSearchParams();
-    for (const [key, value] of Object.entries({ tab, status, overdue: filters.overdue ? '1' : undefined, category: filters.category, touchpoint: filters.touchpoint, channel: filters.channel, product: filters.product })) {
+    for (const [key, value] of Object.entries({
+      tab,
+      status,
+      overdue: filters.overdue ? '1' : undefined,
+      category: filters.category,
+      touchpoint: filters.touchpoint,
+      channel: filters.channel,
+      product: filters.product,
+    })) {
       if (value) base.set(key, value);
     }
-    const nextPage = page.nextCursor ? `?${new URLSearchParams([...base, ['cursor', page.nextCursor]]).toString()}` : null;
+    const nextPage = page.nextCursor
+      ? `?${new URLSearchParams([...base, ['cursor', page.nextCursor]]).toString()}`
+      : null;
     this.pages.send(
       reply,
       200,
       'queue',
-      { session, locale: session.user.locale, section: 'queue', title: this.pages.text(session.user.locale, 'queue.title') },
+      {
+        session,
+        locale: session.user.locale,
+        section: 'queue',
+        title: this.pages.text(session.user.locale, 'queue.title'),
+      },
       {
         tab,
         supervisor,
         counts,
-        items: page.items.map((item) => ({ ...item, assignee: item.assigneeId ? (staff.get(item.assigneeId) ?? '—') : null })),
+        items: page.items.map((item) => ({
+          ...item,
+          assignee: item.assigneeId ? (staff.get(item.assigneeId) ?? '—') : null,
+        })),
         nextPage,
         firstPage: filters.cursor ? `?${base.toString()}` : null,
         filters: { ...filters, status: status ?? '' },
@@ -90,7 +115,10 @@ export class QueueController {
   @Post('queue/take-next')
   async takeNext(@CurrentSession() session: StaffSession, @Res() reply: FastifyReply): Promise<void> {
     const task = await this.workflow.takeNext(session.actor);
-    redirect(reply, task ? `/console/tasks/${task.id}?notice=taken` : '/console/queue?tab=open&notice=queue_empty');
+    redirect(
+      reply,
+      task ? `/console/tasks/${task.id}?notice=taken` : '/console/queue?tab=open&notice=queue_empty',
+    );
   }
 
   @Get('tasks/:id')
@@ -104,7 +132,11 @@ export class QueueController {
   }
 
   @Post('tasks/:id/reveal')
-  async reveal(@CurrentSession() session: StaffSession, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async reveal(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.visibleTask(session, id);
     const revealed = await this.casefile.reveal(session.actor, id);
     await this.showTask(reply, session, id, 200, { revealed });
@@ -152,7 +184,9 @@ export class QueueController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const form = formOf(body);
-    await this.change(reply, session, id, 'released', () => this.workflow.release(session.actor, id, versionOf(form)));
+    await this.change(reply, session, id, 'released', () =>
+      this.workflow.release(session.actor, id, versionOf(form)),
+    );
   }
 
   @Post('tasks/:id/assign')
@@ -198,9 +232,16 @@ export class QueueController {
     try {
       await run();
     } catch (error) {
-      if (!(error instanceof DomainException) || !['validation_failed', 'conflict', 'stale_version', 'forbidden'].includes(error.code)) throw error;
+      if (
+        !(error instanceof DomainException) ||
+        !['validation_failed', 'conflict', 'stale_version', 'forbidden'].includes(error.code)
+      )
+        throw error;
       const status = error.code === 'validation_failed' ? 422 : error.code === 'forbidden' ? 403 : 409;
-      return this.showTask(reply, session, id, status, { error: error.message, errors: error.errors ?? null });
+      return this.showTask(reply, session, id, status, {
+        error: error.message,
+        errors: error.errors ?? null,
+      });
     }
     redirect(reply, `/console/tasks/${id}?notice=${notice}`);
   }
@@ -213,7 +254,13 @@ export class QueueController {
     return task;
   }
 
-  private async showTask(reply: FastifyReply, session: StaffSession, id: string, status: number, state: PageState): Promise<void> {
+  private async showTask(
+    reply: FastifyReply,
+    session: StaffSession,
+    id: string,
+    status: number,
+    state: PageState,
+  ): Promise<void> {
     const task = await this.visibleTask(session, id);
     const [casefile, staff] = await Promise.all([this.casefile.ofTask(id), this.users.names()]);
     const mine = task.assigneeId === session.user.id;
@@ -223,7 +270,12 @@ export class QueueController {
       reply,
       status,
       'task',
-      { session, locale: session.user.locale, section: 'queue', title: `${this.pages.text(session.user.locale, 'task.title')} · ${casefile.borrower.externalId}` },
+      {
+        session,
+        locale: session.user.locale,
+        section: 'queue',
+        title: `${this.pages.text(session.user.locale, 'task.title')} · ${casefile.borrower.externalId}`,
+      },
       {
         task: { ...task, answersList: answerList(task.answers) },
         casefile,
@@ -231,7 +283,10 @@ export class QueueController {
         working,
         supervisor,
         canTake: task.status === 'open',
-        assignable: supervisor && (task.status === 'open' || task.status === 'in_progress') ? await this.users.assignable() : null,
+        assignable:
+          supervisor && (task.status === 'open' || task.status === 'in_progress')
+            ? await this.users.assignable()
+            : null,
         attemptResults: ATTEMPT_RESULTS,
         receivedVia: RECEIVED_VIA,
         categories: COMPLAINT_CATEGORIES,

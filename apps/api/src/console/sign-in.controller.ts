@@ -72,7 +72,8 @@ export class SignInController {
       void reply.header('Retry-After', String(result.retryAfterSeconds));
       return this.showForm(reply, req, 429, locale, next, 'signIn.throttled', email);
     }
-    if (result.outcome === 'invalid') return this.showForm(reply, req, 401, locale, next, 'signIn.invalid', email);
+    if (result.outcome === 'invalid')
+      return this.showForm(reply, req, 401, locale, next, 'signIn.invalid', email);
     // A previous session presented with this request ends here: signing in always starts a fresh one.
     const previous = await this.sessions.resolve(req.cookies?.[sessionCookie(this.config).name]);
     if (previous) await this.sessions.signOut(previous);
@@ -142,7 +143,10 @@ export class SessionController {
   }
 
   @Post('logout-everywhere')
-  async signOutEverywhere(@CurrentSession() session: StaffSession, @Res() reply: FastifyReply): Promise<void> {
+  async signOutEverywhere(
+    @CurrentSession() session: StaffSession,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.sessions.signOutEverywhere(session.actor, session.user.id);
     setSessionCookie(reply, this.config, null);
     void reply.status(303).header('Location', '/console/login').send();
@@ -160,7 +164,10 @@ export class SessionController {
     const zone = field(form, 'timeZone');
     const timeZone = zone && Intl.supportedValuesOf('timeZone').includes(zone) ? zone : session.user.timeZone;
     await this.sessions.setPreferences(session, locale, timeZone);
-    void reply.status(303).header('Location', safeNext(field(form, 'next'), HOME_BY_ROLE[session.user.role])).send();
+    void reply
+      .status(303)
+      .header('Location', safeNext(field(form, 'next'), HOME_BY_ROLE[session.user.role]))
+      .send();
   }
 }
 

@@ -1,0 +1,267 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { AuditQueries } from '@app/audit';
+import { WorkingCalendar, workingDaysUntil } from '@app/calendar';
+import {
+  CLASSIFICATIONS,
+  COMPLAINT_CATEGORIES,
+  ComplaintQueries,
+  ComplaintWorkflow,
+  MAX_EXTENSION_WORKING_DAYS,
+  RESPONSE_TYPES,
+  REVIEW_CRITERIA,
+} from '@app/complaints';
+import { AppConfig } from '@app/config';
+import { Clock, DomainException, FieldError } from '@app/core';
+import { StaffSession, StaffUserService } from '@app/identity';
+import type { FastifyReply } from 'fastify';
+import { Console, CurrentSession, Roles } from './console-auth';
+import { ConsoleRenderer } from './console-renderer.service';
+import { field, fields, formOf, queryText, versionOf } from './forms';
+
+const STATUSES = ['registered', 'under_review', 'resolved'];
+
+/**
+ * The complaint register and one complaint: experts review, extend and resolve; compliance reads and
+ * exports. Every list and every view is written to the audit log by ComplaintQueries.
+ */
+@Console('expert', 'compliance', 'admin')
+@Controller('console/complaints')
+export class ComplaintsPagesController {
+  constructor(
+    private readonly queries: ComplaintQueries,
+    private readonly workflow: ComplaintWorkflow,
+    private readonly auditLog: AuditQueries,
+    private readonly calendar: WorkingCalendar,
+    private readonly users: StaffUserService,
+    private readonly pages: ConsoleRenderer,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async register(
+    @CurrentSession() session: StaffSession,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const today = DateTime.fromJSDate(this.clock.now(), { zone: this.config.lenderTimeZone });
+    const filters = {
+      from: queryText(query, 'from', 10) ?? today.minus({ days: 89 }).toISODate()!,
+      to: queryText(query, 'to', 10) ?? today.toISODate()!,
+      classification: queryText(query, 'classification', 30),
+      category: queryText(query, 'category', 50),
+      status: queryText(query, 'status', 30),
+      cursor: queryText(query, 'cursor', 300),
+      limit: 50,
+    };
+    const locale = session.user.locale;
+    const frame = {
+      session,
+      locale,
+      section: 'complaints',
+      title: this.pages.text(locale, 'register.title'),
+    };
+    let page;
+    try {
+      page = await this.queries.list(session.actor, filters);
+    } catch (error) {
+      if (!(error instanceof DomainException) || error.code !== 'validation_failed') throw error;
+      return this.pages.send(reply, 400, 'register', frame, {
+        ...this.registerView(session, filters, [], null),
+        errors: error.errors ?? null,
+      });
+    }
+    const params = new URLSearchParams();
+    for (const key of ['from', 'to', 'classification', 'category', 'status'] as const)
+      if (filters[key]) params.set(key, filters[key]!);
+    const nextPage = page.nextCursor
+      ? `?${new URLSearchParams([...params, ['cursor', page.nextCursor]])}`
+      : null;
+    this.pages.send(reply, 200, 'register', frame, this.registerView(session, filters, page.items, nextPage));
+  }
+
+  private registerView(
+    session: StaffSession,
+    filters: { from: string; to: string; classification?: string; category?: string; status?: string },
+    items: unknown[],
+    nextPage: string | null,
+  ): Record<string, unknown> {
+    const period = new URLSearchParams({ from: filters.from, to: filters.to });
+    return {
+      filters: { classification: '', category: '', status: '', ...filters },
+      items,
+      nextPage,
+      errors: null,
+      canExport: session.user.role === 'compliance' || session.user.role === 'admin',
+      exportCsv: `/api/v1/complaints/register?${period}&format=csv`,
+      exportXlsx: `/api/v1/complaints/register?${period}&format=xlsx`,
+      classifications: CLASSIFICATIONS,
+      categories: COMPLAINT_CATEGORIES,
+      statuses: STATUSES,
+    };
+  }
+
+  @Get(':id')
+  async complaint(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.show(reply, session, id, 200, queryText(query, 'notice', 40) ?? null, null, null);
+  }
+
+  @Post(':id/extend')
+  @Roles('expert', 'admin')
+  async extend(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const form = formOf(body);
+    const notified = field(form, 'borrowerNotifiedAt');
+    await this.change(reply, session, id, 'extended', () =>
+      this.workflow.extend(session.actor, id, versionOf(form), {
+        workingDays: Number(field(form, 'workingDays')),
+        reason: field(form, 'reason') ?? '',
+        borrowerNotifiedAt: notified
+          ? (DateTime.fromISO(notified, { zone: session.user.timeZone }).toUTC().toISO() ?? 'invalid')
+          : '',
+      }),
+    );
+  }
+
+  @Post(':id/review')
+  @Roles('expert', 'admin')
+  async review(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const form = formOf(body);
+    await this.change(reply, session, id, 'reviewed', () =>
+      this.workflow.review(session.actor, id, versionOf(form), {
+        criteria: fields(form, 'criteria'),
+        classification: field(form, 'classification') ?? '',
+        rootCause: field(form, 'rootCause') ?? null,
+        responseType: field(form, 'responseType') ?? '',
+        redress: field(form, 'redress') ?? null,
+        resolution: field(form, 'resolution') ?? null,
+        correctiveAction: field(form, 'correctiveAction') ?? null,
+        correctiveActionOwner: field(form, 'correctiveActionOwner') ?? null,
+      }),
+    );
+  }
+
+  @Post(':id/resolve')
+  @Roles('expert', 'admin')
+  async resolve(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const form = formOf(body);
+    const answerBy = field(form, 'answerBy');
+    await this.change(reply, session, id, 'resolved', () =>
+      this.workflow.resolve(session.actor, id, versionOf(form), {
+        resolution: field(form, 'resolution') ?? '',
+        answerBy: answerBy === '' || answerBy === undefined ? null : (answerBy as 'sms' | 'email'),
+      }),
+    );
+  }
+
+  private async change(
+    reply: FastifyReply,
+    session: StaffSession,
+    id: string,
+    notice: string,
+    run: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      if (
+        !(error instanceof DomainException) ||
+        !['validation_failed', 'conflict', 'stale_version'].includes(error.code)
+      )
+        throw error;
+      const status = error.code === 'validation_failed' ? 422 : 409;
+      return this.show(reply, session, id, status, null, error.message, error.errors ?? null);
+    }
+    void reply.status(303).header('Location', `/console/complaints/${id}?notice=${notice}`).send();
+  }
+
+  private async show(
+    reply: FastifyReply,
+    session: StaffSession,
+    id: string,
+    status: number,
+    notice: string | null,
+    error: string | null,
+    errors: FieldError[] | null,
+  ): Promise<void> {
+    const complaint = await this.queries.get(session.actor, id);
+    const [history, staff, isWorkingDay] = await Promise.all([
+      this.auditLog.history('complaint', complaint.id),
+      this.users.names(),
+      this.calendar.lookup(),
+    ]);
+    const deadline = new Date(complaint.extendedDueAt ?? complaint.dueAt);
+    const locale = session.user.locale;
+    const editable =
+      complaint.status !== 'resolved' && (session.user.role === 'expert' || session.user.role === 'admin');
+    this.pages.send(
+      reply,
+      status,
+      'complaint',
+      {
+        session,
+        locale,
+        section: 'complaints',
+        title: `${this.pages.text(locale, 'complaint.title')} № ${complaint.registerNo}`,
+      },
+      {
+        complaint,
+        workingDaysLeft: complaint.resolvedAt
+          ? null
+          : workingDaysUntil(this.clock.now(), deadline, this.config.lenderTimeZone, isWorkingDay),
+        deadline: deadline.toISOString(),
+        editable,
+        canExtend: editable && !complaint.extendedDueAt,
+        canResolve: editable && complaint.status === 'under_review',
+        criteria: REVIEW_CRITERIA.map((c) => ({
+          id: c.id,
+          text: c[locale],
+          checked: complaint.criteria.includes(c.id),
+        })),
+        classifications: CLASSIFICATIONS,
+        responseTypes: RESPONSE_TYPES,
+        maxExtension: MAX_EXTENSION_WORKING_DAYS,
+        history: history.map((h) => ({
+          ...h,
+          who: h.actorType === 'staff' && h.actorId ? (staff.get(h.actorId) ?? h.actorId) : h.actorType,
+          changes: describeChange(h.before, h.after),
+        })),
+        notice,
+        error,
+        errors,
+      },
+    );
+  }
+}
+
+/** "status: registered → under_review" lines from an audit record's before and after. */
+function describeChange(before: unknown, after: unknown): string[] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const show = (v: unknown) =>
+    v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v);
+  return Object.keys(a)
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .slice(0, 12)
+    .map((k) => `${k}: ${show(b[k])} → ${show(a[k])}`.slice(0, 300));
+}
