@@ -12,6 +12,7 @@ import { MessagingModule } from '@app/messaging';
 import { CallbacksModule } from '@app/callbacks';
 import { ComplaintsModule } from '@app/complaints';
 import { AnalyticsModule } from '@app/analytics';
+import { WebhooksModule } from '@app/webhooks';
 import { ApiKeyController } from './auth/api-key.controller';
 import { ContactEventsController } from './contact-events/contact-events.controller';
 import { InvitationsController } from './invitations/invitations.controller';
@@ -57,6 +58,7 @@ export class AppModule {
         CallbacksModule,
         ComplaintsModule,
         AnalyticsModule,
+        WebhooksModule,
         ...(options.imports ?? []),
       ],
       controllers: [

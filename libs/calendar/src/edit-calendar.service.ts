@@ -66,4 +66,18 @@ export class EditCalendar {
     });
     this.calendar.invalidate();
   }
+
+  /** The days of a year that differ from a plain Monday–Friday week (holidays, transfers, shortened days). */
+  async exceptions(
+    year: number,
+  ): Promise<{ day: string; kind: string; working: boolean; note: string | null }[]> {
+    const rows: { day: string; kind: string; is_working: boolean; note: string | null }[] =
+      await this.db.query(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, is_working, note FROM working_day
+        WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) AND kind NOT IN ('workday', 'weekend')
+        ORDER BY day`,
+        [year],
+      );
+    return rows.map((r) => ({ day: r.day, kind: r.kind, working: r.is_working, note: r.note }));
+  }
 }

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Clock, isUuid, NotFoundException, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  isUuid,
+  NotFoundException,
+  ValidationFailedException,
+  decodeCursor,
+  encodeCursor,
+} from '@app/core';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from './keyset-cursor';
 
 export interface TaskListFilters {
   status?: string;

@@ -4,6 +4,5 @@ export * from './callbacks.module';
 export * from './callback-workflow.service';
 export * from './task-change';
 export * from './callback-task-queries.service';
-export * from './keyset-cursor';
 export * from './sweep-overdue-tasks.use-case';
 export * from './borrower-casefile.service';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
-import { decodeCursor, encodeCursor } from '@app/callbacks';
 import { AppConfig } from '@app/config';
-import { isUuid, NotFoundException, ValidationFailedException } from '@app/core';
+import { isUuid, NotFoundException, ValidationFailedException, decodeCursor, encodeCursor } from '@app/core';
 import { DataSource } from 'typeorm';
 import { complaintSummary, ComplaintSummary } from './complaint-workflow.service';
 import { CLASSIFICATIONS, ComplaintRow } from './complaint.model';

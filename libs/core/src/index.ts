@@ -4,3 +4,4 @@ export * from './ids';
 export * from './logging.module';
 export * from './project-root';
 export * from './secrets';
+export * from './keyset-cursor';

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
-import { Clock, NotFoundException, randomToken, secretDigest, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  isUuid,
+  NotFoundException,
+  randomToken,
+  secretDigest,
+  ValidationFailedException,
+} from '@app/core';
 import { IsNull, Repository } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiScope, API_SCOPES, isApiScope } from './scopes';
@@ -100,7 +107,32 @@ export class ApiKeyService {
     return principal;
   }
 
+  /** Every key without its secret (there is none to show: only the digest is stored). */
+  async list(): Promise<
+    {
+      id: string;
+      name: string;
+      prefix: string;
+      scopes: string[];
+      createdAt: string;
+      lastUsedAt: string | null;
+      revokedAt: string | null;
+    }[]
+  > {
+    const rows = await this.keys.find({ order: { createdAt: 'DESC' } });
+    return rows.map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      scopes: k.scopes,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+    }));
+  }
+
   async revoke(actor: Actor, id: string): Promise<void> {
+    if (!isUuid(id)) throw new NotFoundException('An active API key with this id');
     const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     if (!result.affected) throw new NotFoundException('An active API key with this id');
     for (const [digest, entry] of this.verified) if (entry.principal.id === id) this.verified.delete(digest);

@@ -9,3 +9,4 @@ export * from './sms-segments';
 export * from './template-renderer.service';
 export * from './message-outbox.service';
 export * from './send-queued-messages.use-case';
+export * from './outbox-queries.service';

@@ -1,3 +1,4 @@
+import { OutboxQueries } from './outbox-queries.service';
 import { Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { SurveysModule } from '@app/surveys';
@@ -39,8 +40,10 @@ import { TemplateRenderer } from './template-renderer.service';
     HandleSmsReply,
     MessageOutbox,
     SendQueuedMessages,
+    OutboxQueries,
   ],
   exports: [
+    OutboxQueries,
     MessageOutbox,
     SendQueuedMessages,
     DispatchInvitations,

@@ -40,6 +40,14 @@ export class SurveyCatalog {
     this.snapshot = null;
   }
 
+  /** The current version of every programme, active or paused (the admin's list). */
+  async programmes(): Promise<Survey[]> {
+    const rows: SurveyRow[] = await this.db.query(
+      `SELECT ${SURVEY_COLUMNS} FROM survey WHERE is_current ORDER BY key`,
+    );
+    return rows.map(surveyFromRow);
+  }
+
   /** Any version, current or not: invitations keep the version they were created with. */
   async byId(id: string): Promise<Survey | null> {
     const rows: SurveyRow[] = await this.db.query(`SELECT ${SURVEY_COLUMNS} FROM survey WHERE id = $1`, [id]);

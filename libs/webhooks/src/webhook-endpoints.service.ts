@@ -3,7 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { Clock, FieldError, sealSecret, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  FieldError,
+  isUuid,
+  NotFoundException,
+  sealSecret,
+  ValidationFailedException,
+} from '@app/core';
 import { DataSource } from 'typeorm';
 import { isWebhookEvent, WEBHOOK_EVENTS } from './webhook-events';
 
@@ -52,5 +59,45 @@ export class WebhookEndpoints {
       after: { url, events },
     });
     return { id, url, events, secret };
+  }
+
+  async list(): Promise<
+    { id: string; url: string; events: string[]; active: boolean; createdAt: string; failing: number }[]
+  > {
+    const rows: {
+      id: string;
+      url: string;
+      events: string[];
+      active: boolean;
+      created_at: Date;
+      failing: string;
+    }[] = await this.db.query(
+      `SELECT e.id, e.url, e.events, e.active, e.created_at,
+                (SELECT count(*) FROM webhook_delivery d WHERE d.endpoint_id = e.id AND d.status = 'failed') AS failing
+           FROM webhook_endpoint e ORDER BY e.created_at DESC`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      url: r.url,
+      events: r.events,
+      active: r.active,
+      createdAt: r.created_at.toISOString(),
+      failing: Number(r.failing),
+    }));
+  }
+
+  /** Stops (or resumes) deliveries to an endpoint; its history stays. */
+  async setActive(actor: Actor, id: string, active: boolean): Promise<void> {
+    if (!isUuid(id)) throw new NotFoundException('The webhook endpoint');
+    const rows: { id: string }[] = await this.db.query(
+      `UPDATE webhook_endpoint SET active = $2 WHERE id = $1 RETURNING id`,
+      [id, active],
+    );
+    if (!rows[0]) throw new NotFoundException('The webhook endpoint');
+    await this.audit.record(actor, {
+      action: active ? 'webhook_endpoint.activated' : 'webhook_endpoint.deactivated',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+    });
   }
 }

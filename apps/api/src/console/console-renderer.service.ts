@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
@@ -44,6 +44,9 @@ export class ConsoleRenderer {
   private readonly root = join(projectRoot(), 'templates');
 
   constructor(private readonly config: AppConfig) {
+    const partials = join(this.root, 'pages', 'console', 'partials');
+    for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs')))
+      this.hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
     this.hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
       this.text(options.data.root.locale as ConsoleLocale, key),
     );
@@ -53,10 +56,10 @@ export class ConsoleRenderer {
         ? '—'
         : this.text(options.data.root.locale as ConsoleLocale, `${prefix}.${String(value)}`),
     );
-    this.hbs.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) =>
+    this.hbs.registerHelper('fmtDateTime', (value: unknown, options: Handlebars.HelperOptions) =>
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy HH:mm'),
     );
-    this.hbs.registerHelper('day', (value: unknown, options: Handlebars.HelperOptions) =>
+    this.hbs.registerHelper('fmtDate', (value: unknown, options: Handlebars.HelperOptions) =>
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy'),
     );
     // {{num value " %"}}: a figure with its unit, or a dash when there is nothing to measure (0 is a figure).
@@ -128,7 +131,7 @@ export class ConsoleRenderer {
       .header(
         'Content-Security-Policy',
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-          "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+          "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       )
       .send(this.render(page, frame, view, nonce));
   }

@@ -1,9 +1,12 @@
+import { AdminController } from './admin.controller';
+import { AuditLogController } from './audit-log.controller';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleGuard } from './console-auth';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleRenderer } from './console-renderer.service';
 import { ComplaintsPagesController } from './complaints-pages.controller';
 import { DashboardController } from './dashboard.controller';
+import { OutboxController } from './outbox.controller';
 import { QueueController } from './queue.controller';
 import { SessionController, SignInController } from './sign-in.controller';
 
@@ -15,5 +18,8 @@ export const CONSOLE_CONTROLLERS = [
   QueueController,
   ComplaintsPagesController,
   DashboardController,
+  AuditLogController,
+  OutboxController,
+  AdminController,
 ];
 export const CONSOLE_PROVIDERS = [ConsoleRenderer, ConsoleGuard, ConsoleExceptionFilter];

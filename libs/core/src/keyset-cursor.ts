@@ -1,4 +1,4 @@
-import { ValidationFailedException } from '@app/core';
+import { ValidationFailedException } from './domain.exception';
 
 /** An opaque keyset cursor: the sort key of the last row seen, base64url JSON. */
 export function encodeCursor(values: (string | number)[]): string {

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { AuditService } from '@app/audit';
+import { AppConfig } from '@app/config';
+import { NotFoundException } from '@app/core';
+import { StaffSession } from '@app/identity';
+import { HandleSmsReply, OutboxQueries } from '@app/messaging';
+import { maskEmail, maskPhone } from '@app/callbacks';
+import type { FastifyReply } from 'fastify';
+import { Console, CurrentSession } from './console-auth';
+import { ConsoleRenderer } from './console-renderer.service';
+import { field, formOf, queryText } from './forms';
+
+/** Text with this deployment's survey and unsubscribe links as separate parts, so only those become links. */
+export function linkify(text: string, baseUrl: string): { text: string; href: string | null }[] {
+  const escaped = baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`${escaped}/[su]/[A-Za-z0-9_-]+(\\?score=\\d{1,2})?`, 'g');
+  const parts: { text: string; href: string | null }[] = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index), href: null });
+    parts.push({ text: match[0], href: match[0] });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), href: null });
+  return parts;
+}
+
+/**
+ * The Outbox: every SMS and email the outbox transports "sent", with clickable survey links, and an
+ * SMS reply box that answers as the borrower would, so the whole loop runs on a laptop.
+ */
+@Console('expert', 'admin')
+@Controller('console/outbox')
+export class OutboxController {
+  constructor(
+    private readonly outbox: OutboxQueries,
+    private readonly replies: HandleSmsReply,
+    private readonly audit: AuditService,
+    private readonly pages: ConsoleRenderer,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async list(
+    @CurrentSession() session: StaffSession,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const page = await this.outbox.list(queryText(query, 'cursor', 300));
+    const locale = session.user.locale;
+    this.pages.send(
+      reply,
+      200,
+      'outbox',
+      { session, locale, section: 'outbox', title: this.pages.text(locale, 'outbox.title') },
+      {
+        inUse: !this.config.twilio || !this.config.smtp,
+        smsOutbox: !this.config.twilio,
+        items: page.items.map((m) => ({
+          ...m,
+          recipient: m.channel === 'sms' ? maskPhone(m.recipient) : maskEmail(m.recipient),
+          parts: linkify(m.bodyText, this.config.publicBaseUrl),
+          canReply:
+            !this.config.twilio &&
+            m.channel === 'sms' &&
+            (m.invitationStatus === 'sent' ||
+              m.invitationStatus === 'delivered' ||
+              m.invitationStatus === 'answered'),
+        })),
+        nextPage: page.nextCursor ? `?cursor=${encodeURIComponent(page.nextCursor)}` : null,
+        notice: queryText(query, 'notice', 40) ?? null,
+        answer: queryText(query, 'answer', 400) ?? null,
+      },
+    );
+  }
+
+  /** Replies to an outbox SMS as its recipient: the same use case a Twilio inbound webhook runs. */
+  @Post(':id/reply')
+  async reply(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (this.config.twilio) throw new NotFoundException('The outbox');
+    const from = await this.outbox.smsRecipient(id);
+    const text = (field(formOf(body), 'body') ?? '').slice(0, 1600);
+    const answer = await this.replies.execute({
+      messageSid: `SM${randomBytes(16).toString('hex')}`,
+      from,
+      body: text,
+    });
+    await this.audit.record(session.actor, {
+      action: 'outbox.sms_reply_simulated',
+      entityType: 'message',
+      entityId: id,
+    });
+    const params = new URLSearchParams({
+      notice: 'replied',
+      ...(answer ? { answer: answer.slice(0, 400) } : {}),
+    });
+    void reply.status(303).header('Location', `/console/outbox?${params}`).send();
+  }
+}
