@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invitationToken } from '@app/surveys';
+import { ConsoleClient } from '../support/console-client';
 import { request } from '../support/http';
 import { cleanEnv, PROJECT_ROOT, spawnProcess, Spawned } from '../support/process';
 
@@ -55,6 +56,25 @@ describe('npm start on the embedded default', () => {
     });
     expect(me).toMatchObject({ status: 200, body: { name: 'Demo integration' } });
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+  });
+
+  it('signs in to the console with a printed demo login; the queue and dashboard show ninety days of demo history', async () => {
+    const banner = running!.output();
+    const baseUrl = /Staff console\s+(http:\/\/localhost:\d+)\/console/.exec(banner)![1]!;
+    const [, email, password] = /agent\s+(agent@demo\.resonance\.example)\s+(\S+)/.exec(banner)!;
+    const agent = new ConsoleClient(baseUrl);
+    expect(await agent.signIn(email!, password!)).toEqual({ status: 303, location: '/console/queue' });
+    const queue = await agent.get('/console/queue?tab=open');
+    expect(queue.status).toBe(200);
+    expect(queue.text).toMatch(/demo-b-\d{4}/);
+    const [, expertEmail, expertPassword] = /expert\s+(expert@demo\.resonance\.example)\s+(\S+)/.exec(
+      banner,
+    )!;
+    const expert = new ConsoleClient(baseUrl);
+    await expert.signIn(expertEmail!, expertPassword!);
+    const dashboard = await expert.get('/console/dashboard');
+    expect(dashboard.status).toBe(200);
+    expect(/data-testid="kpi-csi">([^<]+)</.exec(dashboard.text)![1]).toMatch(/^\d\.\d{1,2}$/);
   });
 
   it('runs the worker in the same process: a contact event is surveyed through the Outbox at once', async () => {
@@ -281,8 +301,12 @@ describe('npm start on the embedded default', () => {
       out,
     ];
     const stdout = execFileSync('npm', args, { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
-    expect(stdout).toContain('Exported 0 complaints');
-    expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFregister_no,registered_at,received_via,/);
+    // The demo history's complaints, one line each after the header.
+    const exported = Number(/Exported (\d+) complaints/.exec(stdout)![1]);
+    expect(exported).toBeGreaterThan(10);
+    const csv = readFileSync(out, 'utf8');
+    expect(csv).toMatch(/^\uFEFFregister_no,registered_at,received_via,/);
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(exported + 1);
     let status = 0;
     try {
       execFileSync('npm', args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', stdio: 'pipe' });

@@ -1,0 +1,258 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { FixedClock } from '@app/core';
+import { DemoCredentials, DemoDataService } from '@app/demo';
+import { RunningApi, startTestApi } from '../support/api-app';
+import { launchBrowser } from '../support/browser';
+import { PROJECT_ROOT } from '../support/process';
+
+const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+/**
+ * The console in Chromium on the demo data, the way a newcomer works it: an agent takes a task and
+ * registers a complaint, an expert reviews and resolves it, compliance finds it and downloads the
+ * register, an admin creates an API key and edits a survey text. Every page is checked for script
+ * errors (a CSP violation is one) and photographed into test/artifacts.
+ */
+describe('the staff console in Chromium', () => {
+  const clock = new FixedClock(new Date('2026-11-18T09:00:00Z'));
+  let api: RunningApi;
+  let browser: Browser;
+  let sql: Client;
+  let demo: DemoCredentials;
+  let complaintId: string;
+  let registerNo: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    api = await startTestApi({ clock, env: { LENDER_NAME: 'Деньги Сразу' } });
+    demo = await api.app.get(DemoDataService).seedDemo();
+    sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sql?.end();
+    await api?.close();
+  });
+
+  /** A fresh browser context signed in as the demo user of `role`, collecting script errors. */
+  async function signIn(
+    role: string,
+    viewport = DESKTOP,
+  ): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+    const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'en-GB' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    const login = demo.logins.find((l) => l.role === role)!;
+    await page.goto(`${api.baseUrl}/console`);
+    expect(page.url()).toContain('/console/login');
+    await page.fill('input[name=email]', login.email);
+    await page.fill('input[name=password]', login.password);
+    await Promise.all([
+      page.waitForURL((url) => !url.pathname.endsWith('/login')),
+      page.click('button[type=submit]'),
+    ]);
+    return { page, context, errors };
+  }
+
+  async function navigation(page: Page): Promise<string[]> {
+    return page.locator('header nav a').allInnerTexts();
+  }
+
+  it('an agent takes the next task, reveals the phone, logs a call and registers a complaint (desktop)', async () => {
+    const { page, context, errors } = await signIn('agent');
+    expect(new URL(page.url()).pathname).toBe('/console/queue');
+    expect(await navigation(page)).toEqual(['Queue']);
+    await page.click('a:has-text("Open queue")');
+    const openRows = await page.locator('[data-testid=queue-table] tbody tr').count();
+    expect(openRows).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-queue-desktop.png'), fullPage: true });
+
+    await Promise.all([page.waitForURL(/\/console\/tasks\//), page.click('[data-testid=take-next]')]);
+    expect(await page.locator('.alert').innerText()).toContain('The task is yours now.');
+    const masked = await page.locator('[data-testid=phone]').innerText();
+    expect(masked).toMatch(/^\+79•+\d\d$/);
+    await page.click('[data-testid=reveal]');
+    expect(await page.locator('[data-testid=phone]').innerText()).toMatch(/^\+7999\d{7}$/);
+
+    await page.check('[data-testid=attempt-form] input[value=reached]');
+    await page.fill('[data-testid=attempt-form] textarea[name=note]', 'Borrower explains the double charge');
+    await Promise.all([
+      page.waitForURL(/notice=attempt_logged/),
+      page.click('[data-testid=attempt-form] button'),
+    ]);
+    expect(await page.locator('[data-testid=attempts]').innerText()).toContain('Reached');
+
+    await page.selectOption('[data-testid=complaint-form] select[name=category]', 'payments');
+    await page.fill(
+      '[data-testid=complaint-form] textarea[name=substance]',
+      'Charged twice for one repayment <script>alert(1)</script>',
+    );
+    await Promise.all([
+      page.waitForURL(/notice=complaint_registered/),
+      page.click('[data-testid=complaint-form] button'),
+    ]);
+    const link = page.locator('[data-testid=complaint-link]');
+    registerNo = (await link.innerText()).replace('№ ', '');
+    expect(registerNo).toMatch(/^2026-\d{6}$/);
+    complaintId = (await link.getAttribute('href'))!.split('/').pop()!;
+    await page.screenshot({ path: join(ARTIFACTS, 'console-task-desktop.png'), fullPage: true });
+
+    expect(errors).toEqual([]);
+    // Agents do not open the complaint register or other roles' pages.
+    const refused = await page.goto(`${api.baseUrl}/console/complaints`);
+    expect(refused!.status()).toBe(403);
+    await context.close();
+  });
+
+  it('an expert reviews and resolves that complaint on a phone, and its history shows every step', async () => {
+    const { page, context, errors } = await signIn('expert', PHONE);
+    expect(await navigation(page)).toEqual(['Queue', 'Complaints', 'Dashboard', 'Outbox']);
+    await page.goto(`${api.baseUrl}/console/complaints/${complaintId}`);
+    // The substance is shown as text: the script tag is escaped, not run.
+    expect(await page.locator('blockquote').first().innerText()).toContain('<script>alert(1)</script>');
+    expect(Number(await page.locator('[data-testid=days-left]').innerText())).toBe(15);
+
+    await page.check('[data-testid=review-form] input[value=calculation_error]');
+    await page.check('[data-testid=review-form] input[value=justified]');
+    await page.fill('[data-testid=review-form] textarea[name=rootCause]', 'A retry in the payment gateway');
+    await page.selectOption('[data-testid=review-form] select[name=responseType]', 'accept_with_redress');
+    await page.fill('[data-testid=review-form] textarea[name=redress]', 'Second charge refunded');
+    await page.fill(
+      '[data-testid=review-form] textarea[name=correctiveAction]',
+      'Idempotent payment retries',
+    );
+    await page.fill('[data-testid=review-form] input[name=correctiveActionOwner]', 'Payments team lead');
+    await Promise.all([page.waitForURL(/notice=reviewed/), page.click('[data-testid=review-form] button')]);
+    expect(await page.locator('[data-testid=complaint-status]').innerText()).toBe('Under review');
+
+    await page.fill('[data-testid=resolve-form] textarea[name=resolution]', 'We refunded the second charge.');
+    await page.check('[data-testid=resolve-form] input[name=answerBy][value=sms]');
+    await Promise.all([page.waitForURL(/notice=resolved/), page.click('[data-testid=resolve-form] button')]);
+    expect(await page.locator('[data-testid=complaint-status]').innerText()).toBe('Resolved');
+    const history = await page.locator('[data-testid=history]').innerText();
+    for (const step of ['complaint.registered', 'complaint.reviewed', 'complaint.resolved'])
+      expect(history).toContain(step);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-complaint-phone.png'), fullPage: true });
+
+    const { rows } = await sql.query(
+      `SELECT t.status, t.closure_reason FROM complaint c JOIN callback_task t ON t.id = c.task_id WHERE c.id = $1`,
+      [complaintId],
+    );
+    expect(rows[0]).toEqual({ status: 'closed', closure_reason: 'complaint_resolved' });
+    const answers = await sql.query(
+      `SELECT count(*)::int AS n FROM message WHERE purpose = 'complaint_answer'`,
+    );
+    expect(answers.rows[0].n).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the dashboard draws its charts from the demo data without script or CSP errors (desktop and phone)', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, context, errors } = await signIn('expert', viewport);
+      await page.goto(`${api.baseUrl}/console/dashboard`);
+      expect(await page.locator('canvas[data-chart]').count()).toBe(8);
+      // Chart.js ran: every canvas got a drawing size.
+      await page.waitForFunction(() => [...document.querySelectorAll('canvas')].every((c) => c.width > 0));
+      expect(await page.locator('[data-testid=kpi-csi]').innerText()).toMatch(/^\d\.\d{1,2}$/);
+      expect(await page.locator('[data-testid=trend-table] tbody tr').count()).toBeGreaterThanOrEqual(12);
+      await page.screenshot({
+        path: join(ARTIFACTS, `console-dashboard-${viewport.width}.png`),
+        fullPage: true,
+      });
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('compliance filters the register, finds the complaint and downloads the CSV; the export is audited', async () => {
+    const { page, context, errors } = await signIn('compliance');
+    expect(await navigation(page)).toEqual(['Complaints', 'Dashboard', 'Audit log']);
+    await page.selectOption('[data-testid=register-filters] select[name=classification]', 'justified');
+    await Promise.all([
+      page.waitForURL(/classification=justified/),
+      page.click('[data-testid=register-filters] button'),
+    ]);
+    const table = await page.locator('[data-testid=register-table]').innerText();
+    expect(table).toContain(registerNo);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-register-desktop.png'), fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=export-csv]'),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain(registerNo);
+    expect(csv).toContain('Charged twice for one repayment');
+
+    await page.goto(`${api.baseUrl}/console/audit?action=complaint_register.exported`);
+    expect(await page.locator('[data-testid=audit-table] tbody tr').count()).toBe(1);
+    expect(errors).toEqual([]);
+    expect((await page.goto(`${api.baseUrl}/console/queue`))!.status()).toBe(403);
+    await context.close();
+  });
+
+  it('an admin creates an API key that works, and edits a survey text that the preview shows', async () => {
+    const { page, context, errors } = await signIn('admin');
+    await page.goto(`${api.baseUrl}/console/admin/api-keys`);
+    await page.fill('[data-testid=api-key-form] input[name=name]', 'CRM integration');
+    await page.check('[data-testid=api-key-form] input[value="events:write"]');
+    await page.click('[data-testid=api-key-form] button');
+    const secret = await page.locator('[data-testid=new-secret]').innerText();
+    expect(secret).toMatch(/^rsn_/);
+    const current = await fetch(`${api.baseUrl}/api/v1/api-keys/current`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(current.status).toBe(200);
+    expect(await current.json()).toMatchObject({ name: 'CRM integration', scopes: ['events:write'] });
+    // Reloading never shows the secret again.
+    await page.goto(`${api.baseUrl}/console/admin/api-keys`);
+    expect(await page.locator('[data-testid=new-secret]').count()).toBe(0);
+
+    await page.goto(`${api.baseUrl}/console/admin/surveys/csi_service`);
+    await page.fill(
+      '[data-testid=survey-form] textarea[name=q0_en]',
+      'How well did we sort out your question today?',
+    );
+    await Promise.all([
+      page.waitForURL(/notice=survey_revised/),
+      page.click('[data-testid=survey-form] button'),
+    ]);
+    expect(await page.locator('h1 + .badge').innerText()).toBe('CSI · v2');
+    expect(await page.locator('[data-testid=email-preview-en]').textContent()).toContain(
+      'How well did we sort out your question today?',
+    );
+    const frame = page.frameLocator('iframe[title="Email en"]');
+    expect(await frame.locator('body').innerText()).toContain(
+      'How well did we sort out your question today?',
+    );
+    expect(await page.locator('[data-testid=sms-preview-ru]').innerText()).toContain('Деньги Сразу');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-admin-survey-desktop.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('switches an agent to Russian and keeps it across sessions', async () => {
+    const { page, context } = await signIn('agent', PHONE);
+    await page.click('header button:has-text("Русский")');
+    await page.waitForLoadState('load');
+    expect(await page.locator('h1').innerText()).toBe('Очередь обратных звонков');
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-queue-phone-ru.png'), fullPage: true });
+    await context.close();
+    const again = await signIn('agent', PHONE);
+    expect(await again.page.locator('h1').innerText()).toBe('Очередь обратных звонков');
+    await again.page.click('header button:has-text("English")');
+    await again.context.close();
+  });
+});
