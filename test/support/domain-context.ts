@@ -10,6 +10,8 @@ import { SurveysModule } from '@app/surveys';
 import { CallbacksModule } from '@app/callbacks';
 import { ComplaintsModule } from '@app/complaints';
 import { IdentityModule } from '@app/identity';
+import { AnalyticsModule } from '@app/analytics';
+import { DemoModule } from '@app/demo';
 import { TEST_APP_SECRET } from './api-app';
 
 /** The domain libraries wired as a worker wires them (no HTTP), on a given database. */
@@ -33,6 +35,8 @@ export async function domainContext(
       CallbacksModule,
       ComplaintsModule,
       IdentityModule,
+      AnalyticsModule,
+      DemoModule,
     ],
   }).compile();
   return moduleRef.init();

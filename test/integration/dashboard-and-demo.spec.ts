@@ -1,0 +1,203 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
+import { DashboardQueries } from '@app/analytics';
+import { FixedClock } from '@app/core';
+import { DemoDataService, DemoHistoryService } from '@app/demo';
+import { domainContext } from '../support/domain-context';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const NOW = new Date('2026-11-18T09:00:00Z');
+const ZONE = 'Europe/Moscow';
+
+interface Answer {
+  survey: 'csi_service' | 'nps_relationship' | 'cli_loyalty';
+  score: number;
+  touchpoint?: string;
+  channel?: string;
+  product?: string;
+  at: string;
+}
+
+/** Answered invitations with these scores, straight into the tables (the way in is tested elsewhere). */
+async function answers(sql: Client, list: Answer[]): Promise<void> {
+  for (const [i, a] of list.entries()) {
+    const tag = `${Date.now()}-${i}-${Math.random().toString(36).slice(2)}`;
+    await sql.query(
+      `WITH b AS (INSERT INTO borrower (external_id) VALUES ('m-' || $1) RETURNING id),
+            s AS (SELECT id, low_score_threshold FROM survey WHERE key = $2 AND is_current),
+            e AS (INSERT INTO contact_event (external_id, borrower_id, touchpoint, product, occurred_at, body_hash, outcome)
+                  SELECT 'm-' || $1, b.id, $4, $6, $7, '\\x00', '{}' FROM b RETURNING id, borrower_id),
+            i AS (INSERT INTO invitation (contact_event_id, survey_id, borrower_id, channel, locale, token_hash, status, send_at, expires_at, sent_at, answered_at, created_at)
+                  SELECT e.id, s.id, e.borrower_id, $5, 'ru', sha256(e.id::text::bytea), 'answered', $7, $7::timestamptz + interval '3 days', $7, $7, $7 FROM e, s RETURNING id, survey_id, borrower_id)
+       INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, source, submitted_at)
+       SELECT i.id, i.survey_id, i.borrower_id, $4, $5, $6, 'ru', '{}', $3, $3 <= s.low_score_threshold, 'web', $7 FROM i, s`,
+      [tag, a.survey, a.score, a.touchpoint ?? 'call', a.channel ?? 'sms', a.product ?? 'PDL', a.at],
+    );
+  }
+}
+
+describe('dashboard metrics and the demo history', () => {
+  const clock = new FixedClock(NOW);
+
+  describe('on a small fixed data set', () => {
+    let db: TestDatabase;
+    let ctx: INestApplicationContext;
+    let sql: Client;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      ctx = await domainContext(db.url, clock);
+      sql = new Client({ connectionString: db.url });
+      await sql.connect();
+      await answers(sql, [
+        // Week of 2 November: CSI 5, 4, 3, 1; NPS 10, 9, 9, 8, 6, 0.
+        ...[5, 4, 3, 1].map((score) => ({
+          survey: 'csi_service' as const,
+          score,
+          at: '2026-11-03T10:00:00Z',
+        })),
+        ...[10, 9, 9, 8, 6, 0].map((score) => ({
+          survey: 'nps_relationship' as const,
+          score,
+          touchpoint: 'repayment',
+          at: '2026-11-04T10:00:00Z',
+        })),
+        // Week of 9 November: only passives on loans issued, by email; CLI means 8.67 and 5.33.
+        ...[7, 8, 7].map((score) => ({
+          survey: 'nps_relationship' as const,
+          score,
+          touchpoint: 'loan_issued',
+          channel: 'email',
+          at: '2026-11-10T10:00:00Z',
+        })),
+        ...[8.67, 5.33].map((score) => ({
+          survey: 'cli_loyalty' as const,
+          score,
+          touchpoint: 'repayment',
+          channel: 'email',
+          product: 'installment',
+          at: '2026-11-11T10:00:00Z',
+        })),
+        // Outside the period.
+        { survey: 'csi_service', score: 1, at: '2026-10-01T10:00:00Z' },
+      ]);
+    });
+    afterAll(async () => {
+      await sql?.end();
+      await ctx?.close();
+      await db?.drop();
+    });
+
+    const load = (extra: object = {}) =>
+      ctx
+        .get(DashboardQueries)
+        .load({ from: '2026-11-01', to: '2026-11-15', groupBy: 'week', ...extra }, ZONE, NOW);
+
+    it('computes CSI, CSAT, NPS and CLI of the period from counts and sums', async () => {
+      const { totals } = await load();
+      expect(totals.CSI).toEqual({ responses: 4, csi: 3.25, csat: 50 });
+      // 3 promoters, 4 passives, 2 detractors of 9 → (3 − 2) / 9 = 11.1
+      expect(totals.NPS).toEqual({ responses: 9, nps: 11.1, promoters: 3, passives: 4, detractors: 2 });
+      expect(totals.CLI).toEqual({ responses: 2, cli: 7 });
+    });
+
+    it('groups by week in the lender’s zone and by touchpoint; NPS with only passives is 0', async () => {
+      const data = await load();
+      expect(data.trend.map((t) => [t.period, t.metrics.NPS.nps])).toEqual([
+        ['2026-11-02', 16.7],
+        ['2026-11-09', 0],
+      ]);
+      const loans = data.byTouchpoint.find((g) => g.key === 'loan_issued')!;
+      expect(loans.metrics.NPS).toMatchObject({ responses: 3, nps: 0 });
+    });
+
+    it('filters by channel and product', async () => {
+      const email = await load({ channel: 'email' });
+      expect([email.totals.CSI.responses, email.totals.NPS.responses, email.totals.CLI.responses]).toEqual([
+        0, 3, 2,
+      ]);
+      const installment = await load({ product: 'installment' });
+      expect(installment.totals.CLI).toEqual({ responses: 2, cli: 7 });
+      expect(installment.totals.NPS.nps).toBeNull();
+    });
+
+    it('refuses a bad period with validation errors, never a query', async () => {
+      await expect(load({ from: '2026-13-01' })).rejects.toMatchObject({ code: 'validation_failed' });
+      await expect(load({ from: '2026-11-15', to: '2026-11-01' })).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
+      await expect(load({ groupBy: 'day; DROP TABLE response' })).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
+      await expect(load({ touchpoint: "call' OR '1'='1" })).resolves.toMatchObject({
+        totals: { CSI: { responses: 0 } },
+      });
+    });
+  });
+
+  describe('the demo history', () => {
+    let db: TestDatabase;
+    let ctx: INestApplicationContext;
+    let sql: Client;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      ctx = await domainContext(db.url, clock);
+      sql = new Client({ connectionString: db.url });
+      await sql.connect();
+      await ctx.get(DemoDataService).seedDemo();
+    });
+    afterAll(async () => {
+      await sql?.end();
+      await ctx?.close();
+      await db?.drop();
+    });
+
+    it('has tasks and complaints in every state over ninety days', async () => {
+      const { rows } = await sql.query(
+        `SELECT (SELECT array_agg(DISTINCT status ORDER BY status) FROM callback_task) AS tasks,
+                (SELECT array_agg(DISTINCT status ORDER BY status) FROM complaint) AS complaints,
+                (SELECT array_agg(DISTINCT classification ORDER BY classification) FROM complaint WHERE classification IS NOT NULL) AS classes,
+                (SELECT count(*)::int FROM borrower) AS borrowers,
+                (SELECT extract(day FROM $1::timestamptz - min(occurred_at))::int FROM contact_event) AS days`,
+        [NOW],
+      );
+      expect(rows[0]).toMatchObject({
+        tasks: ['closed', 'complaint', 'in_progress', 'open'],
+        complaints: ['registered', 'resolved', 'under_review'],
+        classes: ['justified', 'partly_justified', 'unjustified'],
+        borrowers: 300,
+      });
+      expect(rows[0].days).toBeGreaterThanOrEqual(89);
+    });
+
+    it('keeps the domain invariants: gap-free register numbers, a task per low score, resolved complaints close their task', async () => {
+      const numbers = await sql.query(
+        `SELECT register_year, count(*)::int AS n, max(register_seq) AS max, (SELECT last_value FROM complaint_counter k WHERE k.year = c.register_year) AS counter
+           FROM complaint c GROUP BY register_year`,
+      );
+      for (const row of numbers.rows) expect([row.max, row.counter]).toEqual([row.n, row.n]);
+      const orphans = await sql.query(
+        `SELECT (SELECT count(*)::int FROM response r WHERE r.low AND NOT EXISTS (SELECT 1 FROM callback_task t WHERE t.response_id = r.id)) AS lows_without_task,
+                (SELECT count(*)::int FROM callback_task t JOIN response r ON r.id = t.response_id WHERE NOT r.low) AS tasks_not_low,
+                (SELECT count(*)::int FROM complaint c JOIN callback_task t ON t.id = c.task_id
+                  WHERE (c.status = 'resolved') <> (t.status = 'closed' AND t.closure_reason = 'complaint_resolved')) AS mismatched,
+                (SELECT count(*)::int FROM response r JOIN invitation i ON i.id = r.invitation_id WHERE i.status <> 'answered') AS unanswered`,
+      );
+      expect(orphans.rows[0]).toEqual({
+        lows_without_task: 0,
+        tasks_not_low: 0,
+        mismatched: 0,
+        unanswered: 0,
+      });
+    });
+
+    it('writes the history once: seeding again adds nothing', async () => {
+      const before = await sql.query(`SELECT count(*)::int AS n FROM contact_event`);
+      expect(await ctx.get(DemoHistoryService).seed()).toBe(false);
+      await ctx.get(DemoDataService).seedDemo();
+      const after = await sql.query(`SELECT count(*)::int AS n FROM contact_event`);
+      expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
+  });
+});
