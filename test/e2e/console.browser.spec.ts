@@ -162,7 +162,9 @@ describe('the staff console in Chromium', () => {
       await page.goto(`${api.baseUrl}/console/dashboard`);
       expect(await page.locator('canvas[data-chart]').count()).toBe(8);
       // Chart.js ran: every canvas got a drawing size.
-      await page.waitForFunction(() => [...document.querySelectorAll('canvas')].every((c) => c.width > 0));
+      await page.waitForFunction(
+        `[...document.querySelectorAll('canvas')].every((c) => c.width > 0 && c.height > 0)`,
+      );
       expect(await page.locator('[data-testid=kpi-csi]').innerText()).toMatch(/^\d\.\d{1,2}$/);
       expect(await page.locator('[data-testid=trend-table] tbody tr').count()).toBeGreaterThanOrEqual(12);
       await page.screenshot({
