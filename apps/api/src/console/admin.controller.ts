@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { STAFF_ROLES } from '@app/audit';
 import { EditCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
-import { Clock, DomainException, FieldError, NotFoundException } from '@app/core';
+import { Clock, FieldError, NotFoundException } from '@app/core';
 import { API_SCOPES, ApiKeyService, StaffSession, StaffUserService } from '@app/identity';
 import { TemplateRenderer } from '@app/messaging';
 import { localize, ReviseSurvey, Survey, SurveyCatalog, SurveyChanges } from '@app/surveys';
@@ -11,7 +11,7 @@ import { WEBHOOK_EVENTS, WebhookEndpoints } from '@app/webhooks';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { field, fields, formOf, queryText } from './forms';
+import { field, fields, Form, FormFields, Notice, queryText, refusalOf, seeOther, submitForm } from './forms';
 
 const LOCALES = ['ru', 'en'] as const;
 type Outcome = {
@@ -44,23 +44,22 @@ export class AdminController {
   @Get()
   async usersPage(
     @CurrentSession() session: StaffSession,
-    @Query() query: Record<string, unknown>,
+    @Notice() notice: string | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.showUsers(reply, session, 200, { notice: queryText(query, 'notice', 40) ?? null });
+    await this.showUsers(reply, session, 200, { notice });
   }
 
   @Post('users')
   async createUser(
     @CurrentSession() session: StaffSession,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
-    await this.attempt(
+    await submitForm(
       reply,
       '/console/admin?notice=user_created',
-      (outcome) => this.showUsers(reply, session, 422, outcome),
+      (refusal) => this.showUsers(reply, session, refusal.status, refusal),
       () =>
         this.users.create(session.actor, {
           email: field(form, 'email') ?? '',
@@ -76,15 +75,14 @@ export class AdminController {
   async updateUser(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     const action = field(form, 'action');
-    await this.attempt(
+    await submitForm(
       reply,
       '/console/admin?notice=user_updated',
-      (outcome) => this.showUsers(reply, session, 409, outcome),
+      (refusal) => this.showUsers(reply, session, refusal.status, refusal),
       () =>
         this.users.update(
           session.actor,
@@ -114,20 +112,19 @@ export class AdminController {
   @Get('api-keys')
   async keysPage(
     @CurrentSession() session: StaffSession,
-    @Query() query: Record<string, unknown>,
+    @Notice() notice: string | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.showKeys(reply, session, 200, { notice: queryText(query, 'notice', 40) ?? null });
+    await this.showKeys(reply, session, 200, { notice });
   }
 
   /** Renders the page with the new secret instead of redirecting: it exists only in this response. */
   @Post('api-keys')
   async createKey(
     @CurrentSession() session: StaffSession,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     try {
       const key = await this.keys.create(session.actor, {
         name: field(form, 'name') ?? '',
@@ -135,7 +132,8 @@ export class AdminController {
       });
       await this.showKeys(reply, session, 201, { notice: 'key_created', secret: key.secret });
     } catch (error) {
-      await this.refused(error, (outcome) => this.showKeys(reply, session, 422, outcome));
+      const refusal = refusalOf(error);
+      await this.showKeys(reply, session, refusal.status, refusal);
     }
   }
 
@@ -146,7 +144,7 @@ export class AdminController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.keys.revoke(session.actor, id);
-    redirect(reply, '/console/admin/api-keys?notice=key_revoked');
+    seeOther(reply, '/console/admin/api-keys?notice=key_revoked');
   }
 
   private async showKeys(
@@ -188,15 +186,14 @@ export class AdminController {
   async reviseSurvey(
     @CurrentSession() session: StaffSession,
     @Param('key') key: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const survey = await this.survey(key);
-    const form = formOf(body);
-    await this.attempt(
+    await submitForm(
       reply,
       `/console/admin/surveys/${encodeURIComponent(key)}?notice=survey_revised`,
-      (outcome) => this.showSurvey(reply, session, key, 422, outcome),
+      (refusal) => this.showSurvey(reply, session, key, refusal.status, refusal),
       () => this.revise.execute(session.actor, key, surveyChanges(survey, form)),
     );
   }
@@ -287,19 +284,18 @@ export class AdminController {
   @Get('webhooks')
   async webhooksPage(
     @CurrentSession() session: StaffSession,
-    @Query() query: Record<string, unknown>,
+    @Notice() notice: string | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.showWebhooks(reply, session, 200, { notice: queryText(query, 'notice', 40) ?? null });
+    await this.showWebhooks(reply, session, 200, { notice });
   }
 
   @Post('webhooks')
   async createWebhook(
     @CurrentSession() session: StaffSession,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     try {
       const endpoint = await this.webhooks.create(session.actor, {
         url: field(form, 'url') ?? '',
@@ -307,7 +303,8 @@ export class AdminController {
       });
       await this.showWebhooks(reply, session, 201, { notice: 'webhook_created', secret: endpoint.secret });
     } catch (error) {
-      await this.refused(error, (outcome) => this.showWebhooks(reply, session, 422, outcome));
+      const refusal = refusalOf(error);
+      await this.showWebhooks(reply, session, refusal.status, refusal);
     }
   }
 
@@ -315,11 +312,11 @@ export class AdminController {
   async toggleWebhook(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.webhooks.setActive(session.actor, id, field(formOf(body), 'active') === 'true');
-    redirect(reply, '/console/admin/webhooks?notice=webhook_updated');
+    await this.webhooks.setActive(session.actor, id, field(form, 'active') === 'true');
+    seeOther(reply, '/console/admin/webhooks?notice=webhook_updated');
   }
 
   private async showWebhooks(
@@ -351,16 +348,15 @@ export class AdminController {
   @Post('calendar')
   async setDay(
     @CurrentSession() session: StaffSession,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     const day = field(form, 'day') ?? '';
     const year = /^\d{4}/.test(day) ? Number(day.slice(0, 4)) : DateTime.now().year;
-    await this.attempt(
+    await submitForm(
       reply,
       `/console/admin/calendar?year=${year}&notice=day_saved`,
-      (outcome) => this.showCalendar(reply, session, year, 422, outcome),
+      (refusal) => this.showCalendar(reply, session, year, refusal.status, refusal),
       () =>
         this.calendar.setDay(session.actor, {
           day,
@@ -384,27 +380,6 @@ export class AdminController {
       days: await this.calendar.exceptions(year),
       kinds: ['holiday', 'transferred_day_off', 'transferred_workday', 'shortened', 'workday', 'weekend'],
     });
-  }
-
-  /** Runs a change: done → redirect (PRG); refused for a reason the user can fix → the page again with it. */
-  private async attempt(
-    reply: FastifyReply,
-    done: string,
-    again: (outcome: Outcome) => Promise<void>,
-    run: () => Promise<unknown>,
-  ): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      return this.refused(error, again);
-    }
-    redirect(reply, done);
-  }
-
-  private async refused(error: unknown, again: (outcome: Outcome) => Promise<void>): Promise<void> {
-    if (!(error instanceof DomainException) || !['validation_failed', 'conflict'].includes(error.code))
-      throw error;
-    await again({ error: error.message, errors: error.errors ?? null });
   }
 
   private send(
@@ -431,10 +406,6 @@ export class AdminController {
       },
     );
   }
-}
-
-function redirect(reply: FastifyReply, location: string): void {
-  void reply.status(303).header('Location', location).header('Cache-Control', 'no-store').send();
 }
 
 /** The survey form as changes: texts per language, threshold, channels, timings, sampling, active. */

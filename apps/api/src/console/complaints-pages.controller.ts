@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AuditQueries } from '@app/audit';
 import { WorkingCalendar, workingDaysUntil } from '@app/calendar';
@@ -17,7 +17,7 @@ import { StaffSession, StaffUserService } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { field, fields, formOf, queryText, versionOf } from './forms';
+import { field, fields, Form, FormFields, Notice, queryText, submitForm, versionOf } from './forms';
 
 const STATUSES = ['registered', 'under_review', 'resolved'];
 
@@ -106,10 +106,10 @@ export class ComplaintsPagesController {
   async complaint(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Query() query: Record<string, unknown>,
+    @Notice() notice: string | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.show(reply, session, id, 200, queryText(query, 'notice', 40) ?? null, null, null);
+    await this.show(reply, session, id, 200, notice, null, null);
   }
 
   @Post(':id/extend')
@@ -117,10 +117,9 @@ export class ComplaintsPagesController {
   async extend(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     const notified = field(form, 'borrowerNotifiedAt');
     await this.change(reply, session, id, 'extended', () =>
       this.workflow.extend(session.actor, id, versionOf(form), {
@@ -138,10 +137,9 @@ export class ComplaintsPagesController {
   async review(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     await this.change(reply, session, id, 'reviewed', () =>
       this.workflow.review(session.actor, id, versionOf(form), {
         criteria: fields(form, 'criteria'),
@@ -161,10 +159,9 @@ export class ComplaintsPagesController {
   async resolve(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     const answerBy = field(form, 'answerBy');
     await this.change(reply, session, id, 'resolved', () =>
       this.workflow.resolve(session.actor, id, versionOf(form), {
@@ -181,18 +178,12 @@ export class ComplaintsPagesController {
     notice: string,
     run: () => Promise<unknown>,
   ): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      if (
-        !(error instanceof DomainException) ||
-        !['validation_failed', 'conflict', 'stale_version'].includes(error.code)
-      )
-        throw error;
-      const status = error.code === 'validation_failed' ? 422 : 409;
-      return this.show(reply, session, id, status, null, error.message, error.errors ?? null);
-    }
-    void reply.status(303).header('Location', `/console/complaints/${id}?notice=${notice}`).send();
+    await submitForm(
+      reply,
+      `/console/complaints/${id}?notice=${notice}`,
+      (refusal) => this.show(reply, session, id, refusal.status, null, refusal.error, refusal.errors),
+      run,
+    );
   }
 
   private async show(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { NotFoundException } from '@app/core';
@@ -9,7 +9,7 @@ import { maskEmail, maskPhone } from '@app/callbacks';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { field, formOf, queryText } from './forms';
+import { field, Form, FormFields, queryText, seeOther } from './forms';
 
 /** Text with this deployment's survey and unsubscribe links as separate parts, so only those become links. */
 export function linkify(text: string, baseUrl: string): { text: string; href: string | null }[] {
@@ -80,12 +80,12 @@ export class OutboxController {
   async reply(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (this.config.twilio) throw new NotFoundException('The outbox');
     const from = await this.outbox.smsRecipient(id);
-    const text = (field(formOf(body), 'body') ?? '').slice(0, 1600);
+    const text = (field(form, 'body') ?? '').slice(0, 1600);
     const answer = await this.replies.execute({
       messageSid: `SM${randomBytes(16).toString('hex')}`,
       from,
@@ -100,6 +100,6 @@ export class OutboxController {
       notice: 'replied',
       ...(answer ? { answer: answer.slice(0, 400) } : {}),
     });
-    void reply.status(303).header('Location', `/console/outbox?${params}`).send();
+    seeOther(reply, `/console/outbox?${params}`);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import {
   ATTEMPT_RESULTS,
@@ -8,12 +8,12 @@ import {
   TaskListFilters,
 } from '@app/callbacks';
 import { COMPLAINT_CATEGORIES, ComplaintWorkflow, RECEIVED_VIA } from '@app/complaints';
-import { DomainException, FieldError, NotFoundException } from '@app/core';
+import { FieldError, NotFoundException } from '@app/core';
 import { StaffSession, StaffUserService } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { field, formOf, queryText, versionOf } from './forms';
+import { field, Form, FormFields, Notice, queryText, seeOther, submitForm, versionOf } from './forms';
 
 const TABS = ['mine', 'open', 'all'] as const;
 type Tab = (typeof TABS)[number];
@@ -115,7 +115,7 @@ export class QueueController {
   @Post('queue/take-next')
   async takeNext(@CurrentSession() session: StaffSession, @Res() reply: FastifyReply): Promise<void> {
     const task = await this.workflow.takeNext(session.actor);
-    redirect(
+    seeOther(
       reply,
       task ? `/console/tasks/${task.id}?notice=taken` : '/console/queue?tab=open&notice=queue_empty',
     );
@@ -125,10 +125,10 @@ export class QueueController {
   async task(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Query() query: Record<string, unknown>,
+    @Notice() notice: string | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.showTask(reply, session, id, 200, { notice: queryText(query, 'notice', 40) ?? null });
+    await this.showTask(reply, session, id, 200, { notice });
   }
 
   @Post('tasks/:id/reveal')
@@ -146,10 +146,9 @@ export class QueueController {
   async logAttempt(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     const callBackLocal = field(form, 'callBackAt');
     const callBackAt = callBackLocal
       ? (DateTime.fromISO(callBackLocal, { zone: session.user.timeZone }).toUTC().toISO() ?? 'invalid')
@@ -167,10 +166,9 @@ export class QueueController {
   async close(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     await this.change(reply, session, id, 'closed', () =>
       this.workflow.close(session.actor, id, versionOf(form), field(form, 'reason') ?? ''),
     );
@@ -180,10 +178,9 @@ export class QueueController {
   async release(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     await this.change(reply, session, id, 'released', () =>
       this.workflow.release(session.actor, id, versionOf(form)),
     );
@@ -194,10 +191,9 @@ export class QueueController {
   async assign(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     await this.change(reply, session, id, 'assigned', () =>
       this.workflow.assign(session.actor, id, versionOf(form), field(form, 'assigneeId') ?? ''),
     );
@@ -207,10 +203,9 @@ export class QueueController {
   async registerComplaint(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     await this.change(reply, session, id, 'complaint_registered', () =>
       this.complaints.register(session.actor, id, versionOf(form), {
         receivedVia: field(form, 'receivedVia') ?? 'callback',
@@ -220,7 +215,7 @@ export class QueueController {
     );
   }
 
-  /** Runs a change; success → back to the task (PRG), refusal → the task page again with the reason. */
+  /** Applies a task form: done → back to the task with a notice; refused → the task page again with the reason. */
   private async change(
     reply: FastifyReply,
     session: StaffSession,
@@ -229,21 +224,12 @@ export class QueueController {
     run: () => Promise<unknown>,
   ): Promise<void> {
     await this.visibleTask(session, id);
-    try {
-      await run();
-    } catch (error) {
-      if (
-        !(error instanceof DomainException) ||
-        !['validation_failed', 'conflict', 'stale_version', 'forbidden'].includes(error.code)
-      )
-        throw error;
-      const status = error.code === 'validation_failed' ? 422 : error.code === 'forbidden' ? 403 : 409;
-      return this.showTask(reply, session, id, status, {
-        error: error.message,
-        errors: error.errors ?? null,
-      });
-    }
-    redirect(reply, `/console/tasks/${id}?notice=${notice}`);
+    await submitForm(
+      reply,
+      `/console/tasks/${id}?notice=${notice}`,
+      (refusal) => this.showTask(reply, session, id, refusal.status, refusal),
+      run,
+    );
   }
 
   /** Agents open tasks in the open queue and their own; another agent's task is "not found" to them. */
@@ -298,10 +284,6 @@ export class QueueController {
       },
     );
   }
-}
-
-function redirect(reply: FastifyReply, location: string): void {
-  void reply.status(303).header('Location', location).header('Cache-Control', 'no-store').send();
 }
 
 function answerList(answers: unknown): { question: string; value: string }[] {

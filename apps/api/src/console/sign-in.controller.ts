@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { IANAZone } from 'luxon';
 import { AppConfig } from '@app/config';
 import { constantTimeEqual, randomToken } from '@app/core';
 import { StaffSession, StaffSessions } from '@app/identity';
@@ -10,14 +11,13 @@ import {
   ConsoleRequest,
   CurrentSession,
   HOME_BY_ROLE,
-  Roles,
   safeNext,
   sessionCookie,
   setSessionCookie,
 } from './console-auth';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleLocale, ConsoleRenderer } from './console-renderer.service';
-import { field, formOf } from './forms';
+import { field, Form, FormFields, seeOther } from './forms';
 
 const PRE_SIGN_IN_COOKIE = 'resonance_sign_in';
 
@@ -35,10 +35,7 @@ export class SignInController {
   @Get()
   async home(@Req() req: ConsoleRequest, @Res() reply: FastifyReply): Promise<void> {
     const session = await this.sessions.resolve(req.cookies?.[sessionCookie(this.config).name]);
-    void reply
-      .status(303)
-      .header('Location', session ? HOME_BY_ROLE[session.user.role] : '/console/login')
-      .send();
+    seeOther(reply, session ? HOME_BY_ROLE[session.user.role] : '/console/login');
   }
 
   @Get('login')
@@ -50,15 +47,18 @@ export class SignInController {
     const session = await this.sessions.resolve(req.cookies?.[sessionCookie(this.config).name]);
     const next = safeNext(query.next, session ? HOME_BY_ROLE[session.user.role] : '');
     if (session) {
-      void reply.status(303).header('Location', next).send();
+      seeOther(reply, next);
       return;
     }
     this.showForm(reply, req, 200, localeOf(query.lang, req), next, null, '');
   }
 
   @Post('login')
-  async signIn(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const form = formOf(body);
+  async signIn(
+    @Form() form: FormFields,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const locale = localeOf(field(form, 'lang'), req);
     const next = safeNext(field(form, 'next'), '');
     const email = (field(form, 'email') ?? '').slice(0, 254);
@@ -79,11 +79,7 @@ export class SignInController {
     if (previous) await this.sessions.signOut(previous);
     setSessionCookie(reply, this.config, result.token);
     void reply.clearCookie(PRE_SIGN_IN_COOKIE, { path: '/console/login' });
-    void reply
-      .status(303)
-      .header('Location', next || HOME_BY_ROLE[result.session.user.role])
-      .header('Cache-Control', 'no-store')
-      .send();
+    seeOther(reply, next || HOME_BY_ROLE[result.session.user.role]);
   }
 
   private showForm(
@@ -139,7 +135,7 @@ export class SessionController {
   async signOut(@CurrentSession() session: StaffSession, @Res() reply: FastifyReply): Promise<void> {
     await this.sessions.signOut(session);
     setSessionCookie(reply, this.config, null);
-    void reply.status(303).header('Location', '/console/login').send();
+    seeOther(reply, '/console/login');
   }
 
   @Post('logout-everywhere')
@@ -149,25 +145,30 @@ export class SessionController {
   ): Promise<void> {
     await this.sessions.signOutEverywhere(session.actor, session.user.id);
     setSessionCookie(reply, this.config, null);
-    void reply.status(303).header('Location', '/console/login').send();
+    seeOther(reply, '/console/login');
   }
 
+  /** Language and time zone; back to the page the form was on (same-origin Referer), else home. */
   @Post('preferences')
-  @Roles('agent', 'expert', 'compliance', 'admin')
   async preferences(
     @CurrentSession() session: StaffSession,
-    @Body() body: unknown,
+    @Form() form: FormFields,
+    @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = formOf(body);
     const locale = field(form, 'locale') === 'ru' ? 'ru' : 'en';
     const zone = field(form, 'timeZone');
-    const timeZone = zone && Intl.supportedValuesOf('timeZone').includes(zone) ? zone : session.user.timeZone;
+    const timeZone = zone && zone.length <= 64 && IANAZone.isValidZone(zone) ? zone : session.user.timeZone;
     await this.sessions.setPreferences(session, locale, timeZone);
-    void reply
-      .status(303)
-      .header('Location', safeNext(field(form, 'next'), HOME_BY_ROLE[session.user.role]))
-      .send();
+    let back: string | undefined;
+    try {
+      const referer = new URL(req.headers.referer ?? '');
+      if (referer.origin === new URL(this.config.publicBaseUrl).origin || referer.host === req.headers.host)
+        back = referer.pathname + referer.search;
+    } catch {
+      back = undefined;
+    }
+    seeOther(reply, safeNext(back, HOME_BY_ROLE[session.user.role]));
   }
 }
 
