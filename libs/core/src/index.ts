@@ -5,3 +5,4 @@ export * from './logging.module';
 export * from './project-root';
 export * from './secrets';
 export * from './keyset-cursor';
+export * from './locale-strings';

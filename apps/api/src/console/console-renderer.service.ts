@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { AppConfig } from '@app/config';
-import { projectRoot } from '@app/core';
+import { localeStrings, projectRoot } from '@app/core';
 import { StaffSession } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 
@@ -139,14 +139,9 @@ export class ConsoleRenderer {
   private locale(locale: ConsoleLocale): Record<string, string> {
     let strings = this.strings.get(locale);
     if (!strings) {
-      const all = JSON.parse(readFileSync(join(this.root, 'locales', `${locale}.json`), 'utf8')) as Record<
-        string,
-        string
-      >;
-      strings = {};
-      for (const [key, value] of Object.entries(all))
-        if (key.startsWith('console.'))
-          strings[key.slice(8)] = value.replaceAll('{{lender}}', this.config.lenderName);
+      strings = localeStrings(locale, 'console.');
+      for (const key of Object.keys(strings))
+        strings[key] = strings[key]!.replaceAll('{{lender}}', this.config.lenderName);
       this.strings.set(locale, strings);
     }
     return strings;

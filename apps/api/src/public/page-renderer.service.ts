@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { AppConfig } from '@app/config';
-import { projectRoot } from '@app/core';
+import { localeStrings, projectRoot } from '@app/core';
 import type { FastifyReply } from 'fastify';
 
 export type PageLocale = 'ru' | 'en';
@@ -24,17 +24,11 @@ export class PageRenderer {
   texts(locale: PageLocale): Record<string, string> {
     let strings = this.strings.get(locale);
     if (!strings) {
-      const all = JSON.parse(readFileSync(join(this.root, 'locales', `${locale}.json`), 'utf8')) as Record<
-        string,
-        string
-      >;
-      strings = {};
-      for (const [key, value] of Object.entries(all)) {
-        if (key.startsWith('page.'))
-          strings[key.slice(5)] = this.hbs.compile(value, { strict: true, noEscape: true })({
-            lender: this.config.lenderName,
-          });
-      }
+      strings = localeStrings(locale, 'page.');
+      for (const key of Object.keys(strings))
+        strings[key] = this.hbs.compile(strings[key]!, { strict: true, noEscape: true })({
+          lender: this.config.lenderName,
+        });
       this.strings.set(locale, strings);
     }
     return strings;
