@@ -279,6 +279,8 @@ describe('console sign-in, sessions and access', () => {
     ['/console/admin/surveys/csi_service', ['admin']],
     ['/console/admin/webhooks', ['admin']],
     ['/console/admin/calendar', ['admin']],
+    ['/console/admin/policy', ['admin']],
+    ['/console/profile', ['agent', 'expert', 'compliance', 'admin']],
   ];
 
   it('holds the route × role matrix on every console page', async () => {
@@ -307,6 +309,56 @@ describe('console sign-in, sessions and access', () => {
     expect(response.status).toBe(403);
     const { rows } = await sql.query(`SELECT count(*)::int AS n FROM api_key WHERE name = 'sneaky'`);
     expect(rows[0].n).toBe(0);
+  });
+
+  it('lets an admin change the contact policy, refusing a window that ends before it starts', async () => {
+    const admin = await signedIn('admin');
+    await admin.get('/console/admin/policy');
+    const form = {
+      capDays: '14',
+      touchpoints: 'call, chat, repayment',
+      workdayStart: '09:00',
+      workdayEnd: '21:00',
+      dayOffStart: '10:00',
+      dayOffEnd: '18:00',
+      maxSendAttempts: '5',
+    };
+    const refused = await admin.post('/console/admin/policy', { ...form, dayOffEnd: '09:30' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('quietHours.dayOff');
+    let { rows } = await sql.query(`SELECT cap_days FROM contact_policy`);
+    expect(rows[0].cap_days).toBe(7);
+    expect((await admin.post('/console/admin/policy', form)).status).toBe(303);
+    ({ rows } = await sql.query(
+      `SELECT cap_days, touchpoints, to_char(quiet_dayoff_end, 'HH24:MI') AS end, max_send_attempts FROM contact_policy`,
+    ));
+    expect(rows[0]).toEqual({
+      cap_days: 14,
+      touchpoints: ['call', 'chat', 'repayment'],
+      end: '18:00',
+      max_send_attempts: 5,
+    });
+    const audit = await sql.query(`SELECT actor_id FROM audit_log WHERE action = 'contact_policy.changed'`);
+    expect(audit.rows).toEqual([{ actor_id: ids.admin }]);
+    await sql.query(
+      `UPDATE contact_policy SET cap_days = 7, touchpoints = ARRAY['call', 'chat', 'email', 'loan_issued', 'repayment', 'collection'],
+              quiet_workday_start = '08:00', quiet_workday_end = '22:00', quiet_dayoff_start = '09:00', quiet_dayoff_end = '20:00', max_send_attempts = 6`,
+    );
+  });
+
+  it('keeps a user’s language and time zone from the profile page and goes back to where they were', async () => {
+    const expert = await signedIn('expert');
+    await expert.get('/console/profile');
+    const saved = await expert.post('/console/preferences', { locale: 'ru', timeZone: 'Asia/Vladivostok' });
+    expect(saved.headers.get('location')).toBe('/console/queue'); // no Referer: home
+    const profile = await expert.get('/console/profile');
+    expect(profile.text).toContain('<option value="Asia/Vladivostok" selected>');
+    expect(profile.text).toContain('Мой профиль');
+    expect(
+      (await expert.post('/console/preferences', { locale: 'en', timeZone: 'Mars/Olympus' })).status,
+    ).toBe(303);
+    const { rows } = await sql.query(`SELECT locale, time_zone FROM staff_user WHERE id = $1`, [ids.expert]);
+    expect(rows[0]).toEqual({ locale: 'en', time_zone: 'Asia/Vladivostok' }); // an unknown zone is ignored
   });
 
   it('serves console pages with a strict CSP, no caching and no framing', async () => {

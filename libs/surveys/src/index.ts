@@ -12,3 +12,4 @@ export * from './sms-reply';
 export * from './survey-catalog.service';
 export * from './survey.model';
 export * from './surveys.module';
+export * from './edit-contact-policy.use-case';

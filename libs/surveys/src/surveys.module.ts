@@ -1,3 +1,4 @@
+import { EditContactPolicy } from './edit-contact-policy.use-case';
 import { Module } from '@nestjs/common';
 import { CallbacksModule } from '@app/callbacks';
 import { WebhooksModule } from '@app/webhooks';
@@ -11,6 +12,7 @@ import { UpdateComment } from './update-comment.use-case';
 
 const PROVIDERS = [
   SurveyCatalog,
+  EditContactPolicy,
   RecordContactEvents,
   InvitationQueries,
   OptOutService,

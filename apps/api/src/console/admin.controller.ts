@@ -6,7 +6,14 @@ import { AppConfig } from '@app/config';
 import { Clock, FieldError, NotFoundException } from '@app/core';
 import { API_SCOPES, ApiKeyService, StaffSession, StaffUserService } from '@app/identity';
 import { TemplateRenderer } from '@app/messaging';
-import { localize, ReviseSurvey, Survey, SurveyCatalog, SurveyChanges } from '@app/surveys';
+import {
+  EditContactPolicy,
+  localize,
+  ReviseSurvey,
+  Survey,
+  SurveyCatalog,
+  SurveyChanges,
+} from '@app/surveys';
 import { WEBHOOK_EVENTS, WebhookEndpoints } from '@app/webhooks';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession } from './console-auth';
@@ -33,6 +40,7 @@ export class AdminController {
     private readonly keys: ApiKeyService,
     private readonly catalog: SurveyCatalog,
     private readonly revise: ReviseSurvey,
+    private readonly policy: EditContactPolicy,
     private readonly renderer: TemplateRenderer,
     private readonly webhooks: WebhookEndpoints,
     private readonly calendar: EditCalendar,
@@ -279,6 +287,56 @@ export class AdminController {
     const survey = (await this.catalog.programmes()).find((s) => s.key === key);
     if (!survey) throw new NotFoundException('The survey programme');
     return survey;
+  }
+
+  @Get('policy')
+  async policyPage(
+    @CurrentSession() session: StaffSession,
+    @Notice() notice: string | null,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.showPolicy(reply, session, 200, { notice });
+  }
+
+  @Post('policy')
+  async editPolicy(
+    @CurrentSession() session: StaffSession,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const text = (name: string) => field(form, name)?.trim() ?? '';
+    await submitForm(
+      reply,
+      '/console/admin/policy?notice=policy_saved',
+      (refusal) => this.showPolicy(reply, session, refusal.status, refusal),
+      () =>
+        this.policy.execute(session.actor, {
+          capDays: /^\d{1,3}$/.test(text('capDays')) ? Number(text('capDays')) : Number.NaN,
+          touchpoints: text('touchpoints')
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+          quietHours: {
+            workday: { start: text('workdayStart'), end: text('workdayEnd') },
+            dayOff: { start: text('dayOffStart'), end: text('dayOffEnd') },
+          },
+          maxSendAttempts: /^\d{1,2}$/.test(text('maxSendAttempts'))
+            ? Number(text('maxSendAttempts'))
+            : Number.NaN,
+        }),
+    );
+  }
+
+  private async showPolicy(
+    reply: FastifyReply,
+    session: StaffSession,
+    status: number,
+    outcome: Outcome,
+  ): Promise<void> {
+    const { policy } = await this.catalog.current();
+    this.send(reply, session, status, 'admin-policy', 'admin.policy', outcome, {
+      policy: { ...policy, touchpointList: policy.touchpoints.join(', ') },
+    });
   }
 
   @Get('webhooks')

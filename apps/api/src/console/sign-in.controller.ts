@@ -17,9 +17,26 @@ import {
 } from './console-auth';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleLocale, ConsoleRenderer } from './console-renderer.service';
-import { field, Form, FormFields, seeOther } from './forms';
+import { field, Form, FormFields, Notice, seeOther } from './forms';
 
 const PRE_SIGN_IN_COOKIE = 'resonance_sign_in';
+/** Russia's zones west to east, then a few others; any valid IANA zone is accepted from the form. */
+const PROFILE_ZONES = [
+  'Europe/Kaliningrad',
+  'Europe/Moscow',
+  'Europe/Samara',
+  'Asia/Yekaterinburg',
+  'Asia/Omsk',
+  'Asia/Novosibirsk',
+  'Asia/Krasnoyarsk',
+  'Asia/Irkutsk',
+  'Asia/Yakutsk',
+  'Asia/Vladivostok',
+  'Asia/Magadan',
+  'Asia/Kamchatka',
+  'UTC',
+  'Europe/London',
+];
 
 /** The sign-in page, its form token (a cookie-bound value, since there is no session yet) and home. */
 @ApiExcludeController()
@@ -128,6 +145,7 @@ export class SignInController {
 export class SessionController {
   constructor(
     private readonly sessions: StaffSessions,
+    private readonly pages: ConsoleRenderer,
     private readonly config: AppConfig,
   ) {}
 
@@ -146,6 +164,26 @@ export class SessionController {
     await this.sessions.signOutEverywhere(session.actor, session.user.id);
     setSessionCookie(reply, this.config, null);
     seeOther(reply, '/console/login');
+  }
+
+  /** The user's own page: language, time zone, sign out everywhere. */
+  @Get('profile')
+  profile(
+    @CurrentSession() session: StaffSession,
+    @Notice() notice: string | null,
+    @Res() reply: FastifyReply,
+  ): void {
+    const locale = session.user.locale;
+    const zones = PROFILE_ZONES.includes(session.user.timeZone)
+      ? PROFILE_ZONES
+      : [session.user.timeZone, ...PROFILE_ZONES];
+    this.pages.send(
+      reply,
+      200,
+      'profile',
+      { session, locale, title: this.pages.text(locale, 'profile.title') },
+      { zones, notice },
+    );
   }
 
   /** Language and time zone; back to the page the form was on (same-origin Referer), else home. */
