@@ -5,6 +5,7 @@ import { Webhooks1795300300000 } from './1795300300000-Webhooks';
 import { ProductionCalendar1795300400000 } from './1795300400000-ProductionCalendar';
 import { QueueIndexes1795300500000 } from './1795300500000-QueueIndexes';
 import { ConsoleSessions1795300600000 } from './1795300600000-ConsoleSessions';
+import { MetricRollups1795300700000 } from './1795300700000-MetricRollups';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ProductionCalendar1795300400000,
   QueueIndexes1795300500000,
   ConsoleSessions1795300600000,
+  MetricRollups1795300700000,
 ];

@@ -1,40 +1,15 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
-import { DashboardQueries } from '@app/analytics';
+import fc from 'fast-check';
+import { DashboardQueries, MetricSums, RefreshMetricRollups } from '@app/analytics';
 import { FixedClock } from '@app/core';
 import { DemoDataService, DemoHistoryService } from '@app/demo';
+import { answers } from '../factories/answers';
 import { domainContext } from '../support/domain-context';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const NOW = new Date('2026-11-18T09:00:00Z');
 const ZONE = 'Europe/Moscow';
-
-interface Answer {
-  survey: 'csi_service' | 'nps_relationship' | 'cli_loyalty';
-  score: number;
-  touchpoint?: string;
-  channel?: string;
-  product?: string;
-  at: string;
-}
-
-/** Answered invitations with these scores, straight into the tables (the way in is tested elsewhere). */
-async function answers(sql: Client, list: Answer[]): Promise<void> {
-  for (const [i, a] of list.entries()) {
-    const tag = `${Date.now()}-${i}-${Math.random().toString(36).slice(2)}`;
-    await sql.query(
-      `WITH b AS (INSERT INTO borrower (external_id) VALUES ('m-' || $1) RETURNING id),
-            s AS (SELECT id, low_score_threshold FROM survey WHERE key = $2 AND is_current),
-            e AS (INSERT INTO contact_event (external_id, borrower_id, touchpoint, product, occurred_at, body_hash, outcome)
-                  SELECT 'm-' || $1, b.id, $4, $6, $7, '\\x00', '{}' FROM b RETURNING id, borrower_id),
-            i AS (INSERT INTO invitation (contact_event_id, survey_id, borrower_id, channel, locale, token_hash, status, send_at, expires_at, sent_at, answered_at, created_at)
-                  SELECT e.id, s.id, e.borrower_id, $5, 'ru', sha256(e.id::text::bytea), 'answered', $7, $7::timestamptz + interval '3 days', $7, $7, $7 FROM e, s RETURNING id, survey_id, borrower_id)
-       INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, source, submitted_at)
-       SELECT i.id, i.survey_id, i.borrower_id, $4, $5, $6, 'ru', '{}', $3, $3 <= s.low_score_threshold, 'web', $7 FROM i, s`,
-      [tag, a.survey, a.score, a.touchpoint ?? 'call', a.channel ?? 'sms', a.product ?? 'PDL', a.at],
-    );
-  }
-}
 
 describe('dashboard metrics and the demo history', () => {
   const clock = new FixedClock(NOW);
@@ -81,6 +56,7 @@ describe('dashboard metrics and the demo history', () => {
         // Outside the period.
         { survey: 'csi_service', score: 1, at: '2026-10-01T10:00:00Z' },
       ]);
+      await ctx.get(RefreshMetricRollups).execute();
     });
     afterAll(async () => {
       await sql?.end();
@@ -132,6 +108,111 @@ describe('dashboard metrics and the demo history', () => {
       await expect(load({ touchpoint: "call' OR '1'='1" })).resolves.toMatchObject({
         totals: { CSI: { responses: 0 } },
       });
+    });
+  });
+
+  describe('the rollups, kept incrementally while answers arrive', () => {
+    let db: TestDatabase;
+    let ctx: INestApplicationContext;
+    let sql: Client;
+    const start = new Date('2026-10-30T20:00:00Z');
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      ctx = await domainContext(db.url, clock);
+      sql = new Client({ connectionString: db.url });
+      await sql.connect();
+    });
+    afterAll(async () => {
+      clock.set(NOW);
+      await sql?.end();
+      await ctx?.close();
+      await db?.drop();
+    });
+
+    const answer = fc.record({
+      survey: fc.constantFrom('csi_service' as const, 'nps_relationship' as const, 'cli_loyalty' as const),
+      value: fc.integer({ min: 0, max: 10 }),
+      touchpoint: fc.constantFrom('call', 'chat', 'repayment'),
+      channel: fc.constantFrom('sms', 'email', 'in_app'),
+      product: fc.constantFrom('PDL', 'installment', null),
+      // Committed a little after it was stamped (within the refresh's margin for late commits).
+      lateSeconds: fc.integer({ min: 0, max: 240 }),
+    });
+    const step = fc.record({
+      minutes: fc.integer({ min: 0, max: 2 * 24 * 60 }),
+      answers: fc.array(answer, { maxLength: 6 }),
+    });
+
+    it('equal the raw computation for every grouping after any sequence of answers and refreshes', async () => {
+      clock.set(start);
+      const refresh = ctx.get(RefreshMetricRollups);
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+          for (const s of steps) {
+            clock.advance(s.minutes * 60_000);
+            await answers(
+              sql,
+              s.answers.map((a) => ({
+                survey: a.survey,
+                score:
+                  a.survey === 'csi_service'
+                    ? 1 + (a.value % 5)
+                    : a.survey === 'cli_loyalty'
+                      ? a.value + 0.33 * (a.value < 10 ? 1 : 0)
+                      : a.value,
+                touchpoint: a.touchpoint,
+                channel: a.channel,
+                product: a.product,
+                at: new Date(clock.now().getTime() - a.lateSeconds * 1000).toISOString(),
+              })),
+            );
+            await refresh.execute();
+          }
+          const sums = ctx.get(MetricSums);
+          const period = { from: '2026-10-01', to: '2027-03-31' };
+          for (const group of [
+            'day',
+            'week',
+            'month',
+            'touchpoint',
+            'channel',
+            'product',
+            'survey',
+            'all',
+          ] as const) {
+            const [rollup, raw] = await Promise.all([
+              sums.sums(period, group, ZONE, 'rollup'),
+              sums.sums(period, group, ZONE, 'raw'),
+            ]);
+            expect([group, rollup]).toEqual([group, raw]);
+          }
+        }),
+        { numRuns: 12 },
+      );
+      // Invitation counts follow within five minutes.
+      clock.advance(6 * 60_000);
+      await refresh.execute();
+      const { rows } = await sql.query(
+        `SELECT (SELECT sum(answered)::int FROM metric_invitation_daily) AS rolled, (SELECT count(*)::int FROM invitation WHERE status = 'answered') AS raw`,
+      );
+      expect(rows[0].rolled).toBe(rows[0].raw);
+    });
+
+    it('lets one day be recomputed after a correction, and two refreshers never run at once', async () => {
+      const day = await sql.query(`SELECT min(day)::text AS day FROM metric_response_daily`);
+      await sql.query(`DELETE FROM metric_response_daily WHERE day = $1`, [day.rows[0].day]);
+      await ctx.get(RefreshMetricRollups).recompute(day.rows[0].day, day.rows[0].day);
+      const sums = ctx.get(MetricSums);
+      const period = { from: '2026-10-01', to: '2027-03-31' };
+      expect(await sums.sums(period, 'day', ZONE, 'rollup')).toEqual(
+        await sums.sums(period, 'day', ZONE, 'raw'),
+      );
+      const both = await Promise.all([
+        ctx.get(RefreshMetricRollups).execute(),
+        ctx.get(RefreshMetricRollups).execute(),
+      ]);
+      expect(both.filter((outcome) => outcome === null).length).toBeLessThanOrEqual(1);
     });
   });
 

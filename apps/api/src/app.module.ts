@@ -27,6 +27,7 @@ import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller'
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RegisterAccessGuard } from './complaints/register-access.guard';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console';
+import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { PrometheusController } from './observability/prometheus.controller';
@@ -74,6 +75,7 @@ export class AppModule {
         CallbackTasksController,
         RegisterController,
         ComplaintsController,
+        MetricsController,
         ...CONSOLE_CONTROLLERS,
       ],
       providers: [

@@ -4,16 +4,25 @@ import { CalendarModule } from '@app/calendar';
 import { MessagingModule } from '@app/messaging';
 import { WebhooksModule } from '@app/webhooks';
 import { CallbacksModule } from '@app/callbacks';
+import { AnalyticsModule } from '@app/analytics';
 import { DispatchJob } from './dispatch.job';
 import { WebhookJob } from './webhook.job';
 import { SlaJob } from './sla.job';
+import { MetricsJob } from './metrics.job';
 
 /**
  * The worker's ticks, which call the domain's use cases. Hosted by the worker process, or by the API
  * process itself when RUN_WORKER is on (`npm start`), so both share one connection pool.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), CalendarModule, MessagingModule, WebhooksModule, CallbacksModule],
-  providers: [DispatchJob, WebhookJob, SlaJob],
+  imports: [
+    ScheduleModule.forRoot(),
+    CalendarModule,
+    MessagingModule,
+    WebhooksModule,
+    CallbacksModule,
+    AnalyticsModule,
+  ],
+  providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob],
 })
 export class WorkerJobsModule {}

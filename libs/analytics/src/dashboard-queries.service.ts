@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FieldError, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
+import { GroupSums, MetricSums, SumSource } from './metric-sums.service';
 import { addSums, computeMetric, EMPTY_SUMS, Metric, percent, ScoreSums, SurveyKind } from './metrics';
 
 export interface DashboardFilters {
@@ -51,25 +52,17 @@ export interface Dashboard {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const KINDS: SurveyKind[] = ['CSI', 'NPS', 'CLI'];
 
-type SumRow = {
-  key: string;
-  kind: SurveyKind;
-  responses: string;
-  score_sum: string;
-  top2: string;
-  promoters: string;
-  passives: string;
-  detractors: string;
-};
-
 /**
  * The numbers behind the dashboard, computed from counts and sums per group (never averaged
- * percentages). Reads the raw tables for the period; the rollups of the analytics issue take over
- * the response sums when they land.
+ * percentages): survey metrics and the funnel from the daily rollups, the closed loop (tasks,
+ * complaints, recovery) from its tables, which are a small fraction of the responses.
  */
 @Injectable()
 export class DashboardQueries {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly metricSums: MetricSums,
+  ) {}
 
   validate(filters: DashboardFilters): void {
     const errors: FieldError[] = [];
@@ -85,49 +78,36 @@ export class DashboardQueries {
     if (errors.length > 0) throw new ValidationFailedException(errors);
   }
 
-  async load(filters: DashboardFilters, timeZone: string, now: Date): Promise<Dashboard> {
+  async load(
+    filters: DashboardFilters,
+    timeZone: string,
+    now: Date,
+    source: SumSource = 'rollup',
+  ): Promise<Dashboard> {
     this.validate(filters);
+    const dimensions = { touchpoint: filters.touchpoint, channel: filters.channel, product: filters.product };
+    const period = { from: filters.from, to: filters.to, ...dimensions };
+    const [trendRows, touchpointRows, channelRows, productRows, totalRows] = await Promise.all([
+      this.metricSums.sums(period, filters.groupBy, timeZone, source),
+      this.metricSums.sums(period, 'touchpoint', timeZone, source),
+      this.metricSums.sums(period, 'channel', timeZone, source),
+      this.metricSums.sums(period, 'product', timeZone, source),
+      this.metricSums.sums(period, 'all', timeZone, source),
+    ]);
     // $1 from, $2 to (inclusive days in the lender's zone), $3 zone, then the optional dimensions.
     const params: unknown[] = [filters.from, filters.to, timeZone];
-    const period = `r.submitted_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND r.submitted_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)`;
     const dims: string[] = [];
     for (const key of ['touchpoint', 'channel', 'product'] as const)
       if (filters[key]) dims.push(`r.${key} = $${params.push(filters[key])}`);
-    const responseWhere = [period, ...dims].join(' AND ');
-    const sums = (key: string) =>
-      this.db.query(
-        `SELECT ${key} AS key, s.kind, count(*) AS responses, coalesce(sum(r.score), 0) AS score_sum,
-                count(*) FILTER (WHERE s.kind = 'CSI' AND r.score >= 4) AS top2,
-                count(*) FILTER (WHERE s.kind <> 'CSI' AND r.score >= 9) AS promoters,
-                count(*) FILTER (WHERE s.kind <> 'CSI' AND r.score >= 7 AND r.score < 9) AS passives,
-                count(*) FILTER (WHERE s.kind <> 'CSI' AND r.score < 7) AS detractors
-           FROM response r JOIN survey s ON s.id = r.survey_id
-          WHERE ${responseWhere}
-          GROUP BY 1, 2 ORDER BY 1`,
-        params,
-      ) as Promise<SumRow[]>;
-    const trunc = filters.groupBy === 'week' ? 'week' : 'month';
-    const [trendRows, touchpointRows, channelRows, productRows] = await Promise.all([
-      sums(`to_char(date_trunc('${trunc}', r.submitted_at AT TIME ZONE $3::text), 'YYYY-MM-DD')`),
-      sums('r.touchpoint'),
-      sums('r.channel'),
-      sums(`coalesce(r.product, '—')`),
-    ]);
-
-    const eventDims = dims.map((d) =>
-      d.replace(/^r\.(touchpoint|channel|product)/, (_m, c: string) =>
-        c === 'channel' ? 'i.channel' : `e.${c}`,
-      ),
-    );
-    const invitationPeriod = `i.created_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND i.created_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)`;
-    const taskWhere = [period, ...dims].join(' AND ');
+    const responsePeriod = `r.submitted_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND r.submitted_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)`;
+    const funnelDims = dims.map((d) => d.replace(/^r\./, 'm.'));
+    const taskWhere = [responsePeriod, ...dims].join(' AND ');
     const [funnel, callbacks, complaints, recovery, categories] = await Promise.all([
       this.db.query(
-        `SELECT count(*) AS scheduled, count(i.sent_at) AS sent, count(i.delivered_at) AS delivered,
-                count(*) FILTER (WHERE i.status = 'answered') AS answered, count(*) FILTER (WHERE i.status = 'failed') AS failed,
-                count(*) FILTER (WHERE i.status = 'expired') AS expired
-           FROM invitation i JOIN contact_event e ON e.id = i.contact_event_id
-          WHERE ${[invitationPeriod, ...eventDims].join(' AND ')}`,
+        `SELECT coalesce(sum(scheduled), 0) AS scheduled, coalesce(sum(sent), 0) AS sent, coalesce(sum(delivered), 0) AS delivered,
+                coalesce(sum(answered), 0) AS answered, coalesce(sum(failed), 0) AS failed, coalesce(sum(expired), 0) AS expired
+           FROM metric_invitation_daily m
+          WHERE ${['m.day BETWEEN $1::date AND $2::date AND $3::text IS NOT NULL', ...funnelDims].join(' AND ')}`,
         params,
       ) as Promise<Record<string, string>[]>,
       this.db.query(
@@ -180,7 +160,7 @@ export class DashboardQueries {
     const rc = recovery[0]!;
     const n = (v: string | null | undefined) => Number(v ?? 0);
     return {
-      totals: metricsByKind(trendRows.map((r) => ({ ...r, key: 'all' })))[0]?.metrics ?? emptyMetrics(),
+      totals: metricsByKind(totalRows)[0]?.metrics ?? emptyMetrics(),
       trend: metricsByKind(trendRows).map((g) => ({ period: g.key, metrics: g.metrics })),
       byTouchpoint: metricsByKind(touchpointRows),
       byChannel: metricsByKind(channelRows),
@@ -231,19 +211,12 @@ function emptyMetrics(): Record<SurveyKind, Metric> {
   };
 }
 
-/** Groups rows of (key, kind, sums) into one metric per kind per key, summing rows of the same key. */
-function metricsByKind(rows: SumRow[]): { key: string; metrics: Record<SurveyKind, Metric> }[] {
+/** One metric per kind per key from the sums of each (key, kind). */
+function metricsByKind(rows: GroupSums[]): { key: string; metrics: Record<SurveyKind, Metric> }[] {
   const groups = new Map<string, Record<SurveyKind, ScoreSums>>();
   for (const row of rows) {
     const group = groups.get(row.key) ?? { CSI: EMPTY_SUMS, NPS: EMPTY_SUMS, CLI: EMPTY_SUMS };
-    group[row.kind] = addSums(group[row.kind], {
-      responses: Number(row.responses),
-      scoreSum: Number(row.score_sum),
-      top2: Number(row.top2),
-      promoters: Number(row.promoters),
-      passives: Number(row.passives),
-      detractors: Number(row.detractors),
-    });
+    group[row.kind] = addSums(group[row.kind], row.sums);
     groups.set(row.key, group);
   }
   return [...groups].map(([key, sums]) => ({

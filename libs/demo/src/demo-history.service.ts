@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { RefreshMetricRollups } from '@app/analytics';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { callbackPriority } from '@app/callbacks';
 import { AppConfig } from '@app/config';
@@ -131,11 +132,12 @@ export class DemoHistoryService {
     private readonly calendar: WorkingCalendar,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly rollups: RefreshMetricRollups,
   ) {}
 
   async seed(): Promise<boolean> {
     const isWorkingDay = await this.calendar.lookup();
-    return this.db.transaction(async (manager) => {
+    const written = await this.db.transaction(async (manager) => {
       // One seeding at a time (two processes starting together); then only on an empty history.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('resonance:demo-history'))`);
       const existing: unknown[] = await manager.query(`SELECT 1 FROM contact_event LIMIT 1`);
@@ -151,6 +153,16 @@ export class DemoHistoryService {
       this.logger.log('Demo history written (90 days)');
       return true;
     });
+    // The history lies in the past, behind any refresh watermark: roll its days up explicitly.
+    if (written) {
+      const zone = this.config.lenderTimeZone;
+      const now = DateTime.fromJSDate(this.clock.now(), { zone });
+      await this.rollups.recompute(
+        now.minus({ days: DEMO_DAYS + 1 }).toISODate()!,
+        now.plus({ days: 1 }).toISODate()!,
+      );
+    }
+    return written;
   }
 
   private async surveys(manager: EntityManager): Promise<Map<string, SurveyInfo>> {
