@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { dispatch, ingestion, Options, pacing, queue, register, Row } from './scenarios';
+import { dashboard, dispatch, ingestion, Options, pacing, queue, register, Row } from './scenarios';
 import { BenchDatabase, ROOT } from './support';
 
 const SCENARIOS: Record<string, (db: BenchDatabase, options: Options) => Promise<Row[]>> = {
@@ -10,6 +10,7 @@ const SCENARIOS: Record<string, (db: BenchDatabase, options: Options) => Promise
   pacing,
   queue,
   register,
+  dashboard,
 };
 
 const fmt = (n: number | null, digits = 0) =>

@@ -7,6 +7,7 @@ import { IdentityModule } from '@app/identity';
 import { WebhooksModule } from '@app/webhooks';
 import { ComplaintsModule } from '@app/complaints';
 import { CalendarModule } from '@app/calendar';
+import { AnalyticsModule } from '@app/analytics';
 
 @Module({})
 export class CliModule {
@@ -23,6 +24,7 @@ export class CliModule {
         WebhooksModule,
         CalendarModule,
         ComplaintsModule,
+        AnalyticsModule,
       ],
     };
   }

@@ -10,6 +10,7 @@ import { ApiKeyService, StaffUserService } from '@app/identity';
 import { createWriteStream } from 'node:fs';
 import { RegisterExport, validateRegisterFilters } from '@app/complaints';
 import { WebhookEndpoints } from '@app/webhooks';
+import { RefreshMetricRollups } from '@app/analytics';
 import { CliModule } from './cli.module';
 
 const CLI_ACTOR = { type: 'system', id: 'cli' } as const;
@@ -133,6 +134,30 @@ const COMMANDS: Record<string, Command> = {
       const { rows } = await register.export(CLI_ACTOR, filters, format, out, progress);
       return [
         `Exported ${rows} complaints registered ${filters.from} … ${filters.to} to ${v.out} (${format}).`,
+      ];
+    },
+  },
+  'metrics:refresh': {
+    usage:
+      'metrics:refresh [--from YYYY-MM-DD --to YYYY-MM-DD]   (the days given, or what changed since the last refresh)',
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    required: [],
+    migrate: true,
+    async run(ctx, v) {
+      const rollups = ctx!.get(RefreshMetricRollups);
+      const started = Date.now();
+      if (v.from !== undefined || v.to !== undefined) {
+        if (!v.from || !v.to) throw new UsageError('--from and --to go together');
+        await rollups.recompute(v.from, v.to);
+        return [
+          `Recomputed the metric rollups of ${v.from} … ${v.to} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        ];
+      }
+      const outcome = await rollups.execute();
+      if (!outcome) return ['Another refresh is running; nothing done.'];
+      const days = outcome.responseDays ? `${outcome.responseDays[0]} … ${outcome.responseDays[1]}` : 'none';
+      return [
+        `Refreshed the metric rollups (response days ${days}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       ];
     },
   },
