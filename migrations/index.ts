@@ -6,6 +6,7 @@ import { ProductionCalendar1795300400000 } from './1795300400000-ProductionCalen
 import { QueueIndexes1795300500000 } from './1795300500000-QueueIndexes';
 import { ConsoleSessions1795300600000 } from './1795300600000-ConsoleSessions';
 import { MetricRollups1795300700000 } from './1795300700000-MetricRollups';
+import { Retention1795300800000 } from './1795300800000-Retention';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   QueueIndexes1795300500000,
   ConsoleSessions1795300600000,
   MetricRollups1795300700000,
+  Retention1795300800000,
 ];

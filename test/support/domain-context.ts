@@ -12,6 +12,7 @@ import { ComplaintsModule } from '@app/complaints';
 import { IdentityModule } from '@app/identity';
 import { AnalyticsModule } from '@app/analytics';
 import { DemoModule } from '@app/demo';
+import { PrivacyModule } from '@app/privacy';
 import { TEST_APP_SECRET } from './api-app';
 
 /** The domain libraries wired as a worker wires them (no HTTP), on a given database. */
@@ -37,6 +38,7 @@ export async function domainContext(
       IdentityModule,
       AnalyticsModule,
       DemoModule,
+      PrivacyModule,
     ],
   }).compile();
   return moduleRef.init();

@@ -8,6 +8,7 @@ import { WebhooksModule } from '@app/webhooks';
 import { ComplaintsModule } from '@app/complaints';
 import { CalendarModule } from '@app/calendar';
 import { AnalyticsModule } from '@app/analytics';
+import { PrivacyModule } from '@app/privacy';
 
 @Module({})
 export class CliModule {
@@ -25,6 +26,7 @@ export class CliModule {
         CalendarModule,
         ComplaintsModule,
         AnalyticsModule,
+        PrivacyModule,
       ],
     };
   }

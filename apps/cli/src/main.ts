@@ -11,6 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { RegisterExport, validateRegisterFilters } from '@app/complaints';
 import { WebhookEndpoints } from '@app/webhooks';
 import { RefreshMetricRollups } from '@app/analytics';
+import { AnonymiseExpiredBorrowers } from '@app/privacy';
 import { CliModule } from './cli.module';
 
 const CLI_ACTOR = { type: 'system', id: 'cli' } as const;
@@ -159,6 +160,19 @@ const COMMANDS: Record<string, Command> = {
       return [
         `Refreshed the metric rollups (response days ${days}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       ];
+    },
+  },
+  'retention:run': {
+    usage:
+      'retention:run   (anonymise borrowers past RETENTION_RESPONSE_DAYS / RETENTION_COMPLAINT_DAYS now)',
+    options: {},
+    required: [],
+    migrate: true,
+    async run(ctx) {
+      const anonymise = ctx!.get(AnonymiseExpiredBorrowers);
+      let total = 0;
+      for (let batch = await anonymise.execute(); batch; batch = await anonymise.execute()) total += batch;
+      return [`Anonymised ${total} expired borrowers.`];
     },
   },
   'migration:run': {

@@ -5,10 +5,12 @@ import { MessagingModule } from '@app/messaging';
 import { WebhooksModule } from '@app/webhooks';
 import { CallbacksModule } from '@app/callbacks';
 import { AnalyticsModule } from '@app/analytics';
+import { PrivacyModule } from '@app/privacy';
 import { DispatchJob } from './dispatch.job';
 import { WebhookJob } from './webhook.job';
 import { SlaJob } from './sla.job';
 import { MetricsJob } from './metrics.job';
+import { RetentionJob } from './retention.job';
 
 /**
  * The worker's ticks, which call the domain's use cases. Hosted by the worker process, or by the API
@@ -22,7 +24,8 @@ import { MetricsJob } from './metrics.job';
     WebhooksModule,
     CallbacksModule,
     AnalyticsModule,
+    PrivacyModule,
   ],
-  providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob],
+  providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob, RetentionJob],
 })
 export class WorkerJobsModule {}

@@ -54,6 +54,11 @@ export class AppConfig {
   readonly brandColor!: string;
   /** `LENDER_TIME_ZONE`: the lender's working hours and deadlines (callback SLA, complaint due dates, register dates). */
   readonly lenderTimeZone!: string;
+  /**
+   * `RETENTION_RESPONSE_DAYS` and `RETENTION_COMPLAINT_DAYS`: a borrower's personal data is anonymised
+   * once their last contact is older than the first and their last complaint older than the second.
+   */
+  readonly retention!: { responseDays: number; complaintDays: number };
 
   static of(values: AppConfig): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -224,6 +229,13 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
   if (!/^#[0-9a-fA-F]{6}$/.test(brandColor))
     throw new ConfigError('BRAND_COLOR', 'must be a colour like #1f5fbf.');
 
+  const retention = {
+    responseDays: parseInteger('RETENTION_RESPONSE_DAYS', read(env, 'RETENTION_RESPONSE_DAYS') ?? '365', 30, 36_500),
+    complaintDays: parseInteger('RETENTION_COMPLAINT_DAYS', read(env, 'RETENTION_COMPLAINT_DAYS') ?? '1825', 365, 36_500),
+  };
+  if (retention.complaintDays < retention.responseDays)
+    throw new ConfigError('RETENTION_COMPLAINT_DAYS', 'must not be shorter than RETENTION_RESPONSE_DAYS.');
+
   return AppConfig.of({
     databaseUrl,
     dataDir,
@@ -243,6 +255,7 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
     lenderName,
     brandColor,
     lenderTimeZone,
+    retention,
   } as AppConfig);
 }
 

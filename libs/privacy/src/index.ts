@@ -1,0 +1,2 @@
+export * from './anonymise-expired-borrowers.use-case';
+export * from './privacy.module';
