@@ -11,7 +11,8 @@ export class TestSmtpServer {
   private server!: SMTPServer;
   port = 0;
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: any free one); a stopped server starts again on its old port. */
+  async start(port = this.port): Promise<this> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -46,7 +47,7 @@ export class TestSmtpServer {
         });
       },
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', () => resolve()));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
   }
@@ -60,7 +61,12 @@ export class TestSmtpServer {
     this.faults.push(...faults);
   }
 
+  /** Stops listening and cuts every open connection at once (an outage, not a polite goodbye). */
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.connections.forEach((c) =>
+      (c as unknown as { _socket: { destroy(): void } })._socket.destroy(),
+    );
+    await closed;
   }
 }

@@ -29,6 +29,11 @@ export class TwilioStub {
   private readonly faults: TwilioFault[] = [];
   private server!: Server;
   port = 0;
+  /** Every accepted message waits this long before its answer (a slow provider: a batch stays in flight). */
+  delayMs = 0;
+  /** Most requests being answered at once (how many a client had in flight). */
+  maxInFlight = 0;
+  private inFlight = 0;
 
   /** Answers 429 (Twilio 20429) when more than `rateLimitMps` (+1 for timer jitter) arrive within a second. */
   constructor(private readonly rateLimitMps: number | null = null) {}
@@ -84,6 +89,11 @@ export class TwilioStub {
         status: fault.status,
         more_info: 'https://www.twilio.com/docs/errors',
       });
+    }
+    if (this.delayMs > 0) {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      this.inFlight -= 1;
     }
     const to = form.get('To');
     const body = form.get('Body');

@@ -38,6 +38,8 @@ export interface EmbeddedPostgresOptions {
   durable?: boolean;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string | number>;
+  /** The port to listen on (a restart on the same port keeps clients' URLs valid); a free one by default. */
+  port?: number;
 }
 
 export interface OsUser {
@@ -221,7 +223,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const status = await run(pgCtl, ['status', '-D', clusterDir], user, [0, 3, 4]);
   if (status.code === 0) return attached(clusterDir, password, false, async () => undefined);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: "''",

@@ -14,7 +14,10 @@ import { MessagePurpose, MessageLocale, TemplateRenderer } from './template-rend
 /** How long a claimed invitation stays invisible to other workers while this one sends it. */
 const LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
-const SEND_CONCURRENCY = 32;
+/** Sends in flight at once per worker. */
+export const SEND_CONCURRENCY = 32;
+/** Finished sends committed together: with SEND_CONCURRENCY in flight, a crash re-sends at most their sum. */
+export const COMMIT_EVERY = 8;
 /** What a claim returns: the invitation and the borrower it goes to. */
 const CLAIMED_COLUMNS = `i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id,
   b.external_id AS borrower_external_id, b.name, b.phone, b.email, b.time_zone,
@@ -157,6 +160,22 @@ export class DispatchInvitations {
       }
     }
 
+    // Outcomes are committed in small chunks as sends finish (not once per batch), so a crash re-sends at
+    // most what was in flight or finished but not yet committed: SEND_CONCURRENCY + COMMIT_EVERY messages.
+    let written = 0;
+    let writing: Promise<void> = Promise.resolve();
+    let writeError: unknown = null;
+    const commit = () => {
+      const chunk = outcomes.slice(written);
+      written = outcomes.length;
+      if (chunk.length > 0)
+        writing = writing
+          .then(() => this.persist(chunk, purpose, now, isWorkingDay, policy))
+          .catch((error: unknown) => void (writeError ??= error));
+      return writing;
+    };
+    void commit();
+
     // SMS leave one per pacing slot of the sender (reserved for the whole batch at once); sends run side by side.
     const smsJobs = jobs.filter((j) => j.invitation.channel === 'sms');
     const slots = await this.pacer.reserve(this.sms.sender, smsJobs.length);
@@ -188,9 +207,10 @@ export class DispatchInvitations {
         );
         outcomes.push({ kind: 'failure', invitation: job.invitation, failure });
       }
+      if (outcomes.length - written >= COMMIT_EVERY) void commit();
     });
-
-    await this.persist(outcomes, purpose, now, isWorkingDay, policy);
+    await commit();
+    if (writeError) throw writeError;
     for (const outcome of outcomes) {
       if (outcome.kind === 'failure') {
         report[

@@ -1,6 +1,6 @@
 import { NotFoundException as HttpNotFound, PayloadTooLargeException } from '@nestjs/common';
 import { DomainException, ERROR_CODES, ValidationFailedException } from '@app/core';
-import { STATUS_BY_CODE, toProblem } from './problem.filter';
+import { isDatabaseUnavailable, STATUS_BY_CODE, toProblem } from './problem.filter';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-body';
 
 describe('toProblem', () => {
@@ -41,6 +41,28 @@ describe('toProblem', () => {
     const problem = toProblem(new Error('duplicate key value (phone)=(+79991234567)'));
     expect(problem.status).toBe(500);
     expect(problem.detail).not.toContain('+7999');
+  });
+});
+
+describe('a lost database connection', () => {
+  it.each([
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }],
+    [{ code: '08006', message: 'connection failure' }],
+    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }],
+    [new Error('Connection terminated unexpectedly')],
+    [{ driverError: { code: '57P03', message: 'the database system is starting up' } }],
+    [Object.assign(new Error('Query runner already released.'), { name: 'QueryRunnerAlreadyReleasedError' })],
+  ])('is 503 unavailable, for the client to retry: %j', (error) => {
+    expect(toProblem(error)).toMatchObject({ status: 503, code: 'unavailable' });
+  });
+
+  it('is not confused with an error in a query', () => {
+    expect(
+      toProblem({ code: '23505', message: 'duplicate key value violates unique constraint' }),
+    ).toMatchObject({
+      status: 500,
+    });
+    expect(isDatabaseUnavailable({ code: '42P01', message: 'relation does not exist' })).toBe(false);
   });
 });
 

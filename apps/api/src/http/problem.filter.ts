@@ -69,6 +69,10 @@ export function toProblem(error: unknown): Problem {
     const status = error.getStatus();
     code = CODE_BY_STATUS[status] ?? (status < 500 ? 'malformed_request' : 'internal_error');
     detail = status === 404 ? 'No such resource.' : error.message;
+  } else if (isDatabaseUnavailable(error)) {
+    // The database restarting or unreachable: nothing was acknowledged, so the client retries.
+    code = 'unavailable';
+    detail = 'The database is not reachable at the moment. Retry shortly with the same request.';
   } else if (isClientError(error)) {
     // Fastify's own errors (body too large, bad JSON, bad content type) carry a 4xx statusCode.
     code = CODE_BY_STATUS[error.statusCode] ?? 'malformed_request';
@@ -86,6 +90,32 @@ export function toProblem(error: unknown): Problem {
     code,
     ...(errors ? { errors } : {}),
   };
+}
+
+/**
+ * A lost or refused database connection (PostgreSQL restarting, failing over, unreachable), as opposed
+ * to an error in a query: SQLSTATE classes 08 (connection) and 57P (shutdown), socket errors, pg's own.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; driverError?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.driverError) return isDatabaseUnavailable(e.driverError);
+  // TypeORM's answer to a query on a transaction whose connection has just died.
+  const name = (e as { name?: unknown }).name;
+  const type = (e as object).constructor?.name;
+  if (
+    [name, type].some(
+      (n) => n === 'QueryRunnerAlreadyReleasedError' || n === 'QueryRunnerProviderAlreadyReleasedError',
+    )
+  )
+    return true;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (/^08|^57P0[1-3]$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
+    return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(
+    message,
+  );
 }
 
 function isClientError(error: unknown): error is { statusCode: number; message: string } {
@@ -111,6 +141,7 @@ export class ProblemFilter implements ExceptionFilter {
       );
     }
     if (problem.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
+    if (problem.code === 'unavailable') reply.header('Retry-After', '1');
     void reply.status(problem.status).type('application/problem+json').send(problem);
   }
 }
