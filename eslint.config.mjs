@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**'] },
+  { ignores: ['.test-build-*/**', 'dist/**', 'node_modules/**', 'coverage/**', '.data/**'] },
   ...tseslint.configs.recommended,
   prettier,
   {

@@ -256,13 +256,14 @@ describe('faults: Resonance keeps its guarantees when its parts fail', () => {
   });
 
   describe('a worker in its own process', () => {
-    const build = buildApps('faults');
+    let build: ReturnType<typeof buildApps>;
     let stub: TwilioStub;
     let api: RunningApi;
     let sql: Client;
     let key: string;
 
     beforeAll(async () => {
+      build = buildApps('faults');
       stub = await new TwilioStub().start();
       api = await startTestApi();
       key = (await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'crm', scopes: ['events:write'] }))
@@ -274,7 +275,7 @@ describe('faults: Resonance keeps its guarantees when its parts fail', () => {
       await sql?.end();
       await api?.close();
       await stub?.stop();
-      build.remove();
+      build?.remove();
     });
 
     function worker(): { child: ChildProcess; exited: Promise<number | null> } {
