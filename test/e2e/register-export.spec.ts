@@ -128,6 +128,9 @@ describe('complaint register export', () => {
     const first = sheet.getRow(2);
     expect(first.getCell(1).value).toBe('2026-000001');
     expect(first.getCell(2).value).toEqual(new Date('2026-11-20T23:30:00Z'));
+    // Dates show as dates in Excel; text cells carry no number format.
+    expect(first.getCell(2).numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(first.getCell(1).numFmt).toBeUndefined();
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
     expect(first.getCell(10).value).toBe(`'=HYPERLINK("http://evil.example","click"), "quoted", line\nbreak`);
   });

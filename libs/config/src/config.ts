@@ -230,8 +230,18 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
     throw new ConfigError('BRAND_COLOR', 'must be a colour like #1f5fbf.');
 
   const retention = {
-    responseDays: parseInteger('RETENTION_RESPONSE_DAYS', read(env, 'RETENTION_RESPONSE_DAYS') ?? '365', 30, 36_500),
-    complaintDays: parseInteger('RETENTION_COMPLAINT_DAYS', read(env, 'RETENTION_COMPLAINT_DAYS') ?? '1825', 365, 36_500),
+    responseDays: parseInteger(
+      'RETENTION_RESPONSE_DAYS',
+      read(env, 'RETENTION_RESPONSE_DAYS') ?? '365',
+      30,
+      36_500,
+    ),
+    complaintDays: parseInteger(
+      'RETENTION_COMPLAINT_DAYS',
+      read(env, 'RETENTION_COMPLAINT_DAYS') ?? '1825',
+      365,
+      36_500,
+    ),
   };
   if (retention.complaintDays < retention.responseDays)
     throw new ConfigError('RETENTION_COMPLAINT_DAYS', 'must not be shorter than RETENTION_RESPONSE_DAYS.');
