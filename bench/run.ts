@@ -3,9 +3,11 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { dashboard, dispatch, ingestion, Options, pacing, queue, register, Row } from './scenarios';
 import { BenchDatabase, ROOT } from './support';
+import { surveyPage } from './survey-page';
 
 const SCENARIOS: Record<string, (db: BenchDatabase, options: Options) => Promise<Row[]>> = {
   ingestion,
+  'survey-page': surveyPage,
   dispatch,
   pacing,
   queue,

@@ -59,6 +59,8 @@ export class AppConfig {
    * once their last contact is older than the first and their last complaint older than the second.
    */
   readonly retention!: { responseDays: number; complaintDays: number };
+  /** `PUBLIC_RATE_LIMIT`: requests per minute one address may make to the public survey pages. */
+  readonly publicRateLimit!: number;
 
   static of(values: AppConfig): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -246,6 +248,13 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
   if (retention.complaintDays < retention.responseDays)
     throw new ConfigError('RETENTION_COMPLAINT_DAYS', 'must not be shorter than RETENTION_RESPONSE_DAYS.');
 
+  const publicRateLimit = parseInteger(
+    'PUBLIC_RATE_LIMIT',
+    read(env, 'PUBLIC_RATE_LIMIT') ?? '120',
+    1,
+    10_000_000,
+  );
+
   return AppConfig.of({
     databaseUrl,
     dataDir,
@@ -266,6 +275,7 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
     brandColor,
     lenderTimeZone,
     retention,
+    publicRateLimit,
   } as AppConfig);
 }
 

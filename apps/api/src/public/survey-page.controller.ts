@@ -26,7 +26,7 @@ type Form = Record<string, unknown>;
 @ApiExcludeController()
 @Controller('s')
 export class SurveyPageController {
-  private readonly perIp = new RateLimiter(120, 60_000);
+  private readonly perIp: RateLimiter;
   private readonly perToken = new RateLimiter(30, 60_000);
 
   constructor(
@@ -36,7 +36,9 @@ export class SurveyPageController {
     private readonly pages: PageRenderer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.perIp = new RateLimiter(config.publicRateLimit, 60_000);
+  }
 
   @Get(':token')
   async show(
