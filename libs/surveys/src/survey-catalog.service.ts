@@ -22,10 +22,13 @@ const SURVEY_COLUMNS = `id, key, version, kind, name, questions, comment_prompt,
  * The current survey programmes and the contact policy, read on every contact event and so held in
  * memory for a few seconds; an edit in this process takes effect at once, in others within 5 s.
  */
+const VERSION_CACHE_MAX = 1_000;
+
 @Injectable()
 export class SurveyCatalog {
   private snapshot: { surveys: Survey[]; policy: ContactPolicy; at: number } | null = null;
   private loading: Promise<void> | null = null;
+  private readonly versions = new Map<string, Survey>();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -48,10 +51,19 @@ export class SurveyCatalog {
     return rows.map(surveyFromRow);
   }
 
-  /** Any version, current or not: invitations keep the version they were created with. */
+  /**
+   * Any version, current or not: invitations keep the version they were created with. A version's
+   * content never changes once written (an edit is a new version), so versions are cached for good.
+   */
   async byId(id: string): Promise<Survey | null> {
+    const cached = this.versions.get(id);
+    if (cached) return cached;
     const rows: SurveyRow[] = await this.db.query(`SELECT ${SURVEY_COLUMNS} FROM survey WHERE id = $1`, [id]);
-    return rows[0] ? surveyFromRow(rows[0]) : null;
+    if (!rows[0]) return null;
+    const survey = surveyFromRow(rows[0]);
+    if (this.versions.size >= VERSION_CACHE_MAX) this.versions.clear();
+    this.versions.set(id, survey);
+    return survey;
   }
 
   private async load(): Promise<void> {
