@@ -124,9 +124,14 @@ export class RecordResponse {
     const tags = tagComment(comment);
 
     const inserted: { id: string }[] = await manager.query(
-      `INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, comment, tags, source, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (invitation_id) DO NOTHING RETURNING id`,
+      // One round trip: the response, and the invitation marked answered only if the response went in.
+      `WITH r AS (
+         INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, comment, tags, source, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (invitation_id) DO NOTHING RETURNING id),
+       u AS (UPDATE invitation SET status = 'answered', answered_at = $14, remind_at = NULL
+              WHERE id = $1 AND EXISTS (SELECT 1 FROM r))
+       SELECT id FROM r`,
       [
         invitation.id,
         survey.id,
@@ -146,10 +151,6 @@ export class RecordResponse {
     );
     if (!inserted[0]) throw new DomainException('already_answered', 'This survey has been answered already.');
     const responseId = inserted[0].id;
-    await manager.query(
-      `UPDATE invitation SET status = 'answered', answered_at = $2, remind_at = NULL WHERE id = $1`,
-      [invitation.id, now],
-    );
 
     let callbackTaskId: string | null = null;
     if (scored.low) {
