@@ -16,6 +16,7 @@ import { WorkerJobsModule } from '../../apps/worker/src/jobs.module';
 import { contactEvent } from '../factories/contact-event.factory';
 import { RunningApi, startTestApi, TEST_APP_SECRET } from '../support/api-app';
 import { buildApps } from '../support/build';
+import { daytimeZone } from '../support/daytime';
 import { listen, request } from '../support/http';
 import { cleanEnv } from '../support/process';
 import { TestSmtpServer } from '../support/smtp-server';
@@ -31,28 +32,6 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
-}
-
-/** A zone where it is daytime now, so quiet hours hold nothing back in tests on the real clock. */
-function daytimeZone(): string {
-  const zones = [
-    'Pacific/Kiritimati',
-    'Asia/Tokyo',
-    'Asia/Dubai',
-    'Europe/Moscow',
-    'Europe/London',
-    'America/Sao_Paulo',
-    'America/New_York',
-    'America/Los_Angeles',
-    'Pacific/Honolulu',
-  ];
-  const hour = (zone: string) =>
-    Number(
-      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(
-        new Date(),
-      ),
-    );
-  return zones.find((zone) => hour(zone) >= 10 && hour(zone) < 19)!;
 }
 
 describe('faults: Resonance keeps its guarantees when its parts fail', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invitationToken } from '@app/surveys';
 import { ConsoleClient } from '../support/console-client';
+import { daytimeZone } from '../support/daytime';
 import { request } from '../support/http';
 import { cleanEnv, PROJECT_ROOT, spawnProcess, Spawned } from '../support/process';
 
@@ -87,24 +88,7 @@ describe('npm start on the embedded default', () => {
         apiKey: m[2]!,
       }));
     // A zone where it is daytime now, so quiet hours do not hold the SMS back.
-    const zones = [
-      'Pacific/Kiritimati',
-      'Asia/Tokyo',
-      'Asia/Dubai',
-      'Europe/Moscow',
-      'Europe/London',
-      'America/Sao_Paulo',
-      'America/New_York',
-      'America/Los_Angeles',
-      'Pacific/Honolulu',
-    ];
-    const hour = (zone: string) =>
-      Number(
-        new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(
-          new Date(),
-        ),
-      );
-    const timeZone = zones.find((zone) => hour(zone) >= 10 && hour(zone) < 19)!;
+    const timeZone = daytimeZone();
     const headers = { authorization: `Bearer ${apiKey}` };
     const occurredAt = new Date(Date.now() - 3600_000).toISOString();
     const posted = await request<{ invitation: { id: string; channel: string } }>(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { FieldError, ValidationFailedException } from '@app/core';
+import { FieldError, isIsoDate, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { addSums, computeMetric, EMPTY_SUMS, Metric, ScoreSums, SurveyKind } from './metrics';
 
@@ -27,19 +27,13 @@ export interface GroupSums {
 /** Where sums come from: the daily rollups (what every screen reads) or the raw responses (their check). */
 export type SumSource = 'rollup' | 'raw';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 3 * 366;
 
 export function validateMetricFilters(filters: MetricFilters): FieldError[] {
   const errors: FieldError[] = [];
   for (const key of ['from', 'to'] as const) {
     const value = filters[key];
-    if (
-      typeof value !== 'string' ||
-      !DATE.test(value) ||
-      new Date(value).toISOString().slice(0, 10) !== value
-    )
-      errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
+    if (!isIsoDate(value)) errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
   }
   if (errors.length === 0 && filters.from > filters.to)
     errors.push({ path: 'to', message: 'must not be before from' });

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import QueryStream from 'pg-query-stream';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { FieldError, ValidationFailedException } from '@app/core';
+import { FieldError, isIsoDate, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { csvRow, sheetText } from './csv';
 
@@ -50,8 +50,6 @@ export interface RegisterFilters {
 
 type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number], string | null>;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export function validateRegisterFilters(filters: { from?: unknown; to?: unknown; format?: unknown }): {
   filters: RegisterFilters;
   format: RegisterFormat;
@@ -59,12 +57,7 @@ export function validateRegisterFilters(filters: { from?: unknown; to?: unknown;
   const errors: FieldError[] = [];
   for (const key of ['from', 'to'] as const) {
     const value = filters[key];
-    if (
-      typeof value !== 'string' ||
-      !DATE.test(value) ||
-      Number.isNaN(Date.parse(value)) ||
-      new Date(value).toISOString().slice(0, 10) !== value
-    ) {
+    if (!isIsoDate(value)) {
       errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
     }
   }
