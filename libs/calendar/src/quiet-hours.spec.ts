@@ -1,4 +1,10 @@
-import { DEFAULT_QUIET_HOURS, isValidTimeZone, nextAllowedSendTime } from './quiet-hours';
+import fc from 'fast-check';
+import {
+  DEFAULT_QUIET_HOURS,
+  isValidTimeZone,
+  nextAllowedSendTime,
+  nextAllowedSendTimeInZone,
+} from './quiet-hours';
 import { isWeekday } from './working-calendar.service';
 
 const weekdays = isWeekday;
@@ -64,5 +70,44 @@ describe('isValidTimeZone', () => {
     expect(isValidTimeZone('Asia/Novosibirsk')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
     expect(isValidTimeZone('+07:00 OR 1=1')).toBe(false);
+  });
+});
+
+describe('the fast path of nextAllowedSendTime', () => {
+  it('agrees with the full computation for any instant, zone and window', () => {
+    const hhmm = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    const window = fc
+      .tuple(hhmm, hhmm)
+      .filter(([a, b]) => a < b)
+      .map(([start, end]) => ({ start, end }));
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2025-01-01T00:00:00Z'),
+          max: new Date('2027-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom(
+          'Europe/Moscow',
+          'Asia/Kamchatka',
+          'Europe/London',
+          'America/New_York',
+          'Asia/Kolkata',
+          'UTC',
+        ),
+        window,
+        window,
+        (instant, zone, workday, dayOff) => {
+          const hours = { workday, dayOff };
+          return (
+            nextAllowedSendTime(instant, zone, weekdays, hours).getTime() ===
+            nextAllowedSendTimeInZone(instant, zone, weekdays, hours).getTime()
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
