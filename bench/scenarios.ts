@@ -515,6 +515,14 @@ export async function register(db: BenchDatabase, options: Options): Promise<Row
  */
 async function seedResponses(url: string, count: number): Promise<void> {
   await sql(url, `ALTER TABLE response DROP CONSTRAINT response_invitation_id_fkey`);
+  // A bulk load builds its indexes once at the end, not row by row.
+  const indexes = await sql(
+    url,
+    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'response' AND indexname <> 'response_pkey'`,
+  );
+  await sql(url, `ALTER TABLE response DROP CONSTRAINT response_invitation_key`);
+  for (const index of indexes.filter((i) => i.indexname !== 'response_invitation_key'))
+    await sql(url, `DROP INDEX ${String(index.indexname)}`);
   await sql(url, `INSERT INTO borrower (external_id) SELECT 'rb-' || g FROM generate_series(1, 100000) g`);
   await sql(
     url,
@@ -531,6 +539,9 @@ async function seedResponses(url: string, count: number): Promise<void> {
             LATERAL (SELECT CASE WHEN s.kinds[g.si] = 'CSI' THEN 1 + g.r % 5 ELSE g.r % 11 END::numeric AS score) x`,
     [count],
   );
+  await sql(url, `ALTER TABLE response ADD CONSTRAINT response_invitation_key UNIQUE (invitation_id)`);
+  for (const index of indexes.filter((i) => i.indexname !== 'response_invitation_key'))
+    await sql(url, String(index.indexdef));
   await sql(url, 'ANALYZE');
 }
 
