@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { FieldError, ValidationFailedException } from '@app/core';
+import { ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
-import { GroupSums, MetricSums, SumSource } from './metric-sums.service';
+import { GroupSums, MetricSums, SumSource, validateMetricFilters } from './metric-sums.service';
 import { addSums, computeMetric, EMPTY_SUMS, Metric, percent, ScoreSums, SurveyKind } from './metrics';
 
 export interface DashboardFilters {
@@ -49,7 +49,6 @@ export interface Dashboard {
   categories: { category: string; thisWeek: number; lastWeek: number }[];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const KINDS: SurveyKind[] = ['CSI', 'NPS', 'CLI'];
 
 /**
@@ -65,14 +64,7 @@ export class DashboardQueries {
   ) {}
 
   validate(filters: DashboardFilters): void {
-    const errors: FieldError[] = [];
-    for (const key of ['from', 'to'] as const)
-      if (!DATE.test(filters[key]) || Number.isNaN(Date.parse(filters[key])))
-        errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-    if (errors.length === 0 && filters.from > filters.to)
-      errors.push({ path: 'to', message: 'must not be before from' });
-    if (errors.length === 0 && Date.parse(filters.to) - Date.parse(filters.from) > 3 * 366 * 86_400_000)
-      errors.push({ path: 'from', message: 'the period is at most three years' });
+    const errors = validateMetricFilters(filters);
     if (filters.groupBy !== 'week' && filters.groupBy !== 'month')
       errors.push({ path: 'groupBy', message: 'must be week or month' });
     if (errors.length > 0) throw new ValidationFailedException(errors);
@@ -87,12 +79,11 @@ export class DashboardQueries {
     this.validate(filters);
     const dimensions = { touchpoint: filters.touchpoint, channel: filters.channel, product: filters.product };
     const period = { from: filters.from, to: filters.to, ...dimensions };
-    const [trendRows, touchpointRows, channelRows, productRows, totalRows] = await Promise.all([
+    const [trendRows, touchpointRows, channelRows, productRows] = await Promise.all([
       this.metricSums.sums(period, filters.groupBy, timeZone, source),
       this.metricSums.sums(period, 'touchpoint', timeZone, source),
       this.metricSums.sums(period, 'channel', timeZone, source),
       this.metricSums.sums(period, 'product', timeZone, source),
-      this.metricSums.sums(period, 'all', timeZone, source),
     ]);
     // $1 from, $2 to (inclusive days in the lender's zone), $3 zone, then the optional dimensions.
     const params: unknown[] = [filters.from, filters.to, timeZone];
@@ -160,7 +151,8 @@ export class DashboardQueries {
     const rc = recovery[0]!;
     const n = (v: string | null | undefined) => Number(v ?? 0);
     return {
-      totals: metricsByKind(totalRows)[0]?.metrics ?? emptyMetrics(),
+      // The period's totals are the sums of its trend's periods: no second query.
+      totals: metricsByKind(trendRows.map((r) => ({ ...r, key: 'all' })))[0]?.metrics ?? emptyMetrics(),
       trend: metricsByKind(trendRows).map((g) => ({ period: g.key, metrics: g.metrics })),
       byTouchpoint: metricsByKind(touchpointRows),
       byChannel: metricsByKind(channelRows),

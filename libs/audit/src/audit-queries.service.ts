@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isUuid, ValidationFailedException } from '@app/core';
+import { isIsoDate, isUuid, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { Actor } from './actor';
 import { AuditService } from './audit.service';
@@ -30,7 +30,6 @@ export interface AuditFilters {
   limit?: number;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NAME = /^[a-z_.]{1,60}$/;
 
 /** Reads of the append-only audit log, newest first, in keyset pages. Reading it is itself audited. */
@@ -53,10 +52,7 @@ export class AuditQueries {
     if (filters.action !== undefined && !NAME.test(filters.action))
       errors.push({ path: 'action', message: 'must be an action such as complaint.viewed' });
     for (const key of ['from', 'to'] as const)
-      if (
-        filters[key] !== undefined &&
-        (!DATE.test(filters[key]!) || Number.isNaN(Date.parse(filters[key]!)))
-      )
+      if (filters[key] !== undefined && !isIsoDate(filters[key]))
         errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
     if (filters.before !== undefined && !/^\d{1,18}$/.test(filters.before))
       errors.push({ path: 'before', message: 'must be an audit record id' });

@@ -140,8 +140,6 @@ export class ConsoleRenderer {
     let strings = this.strings.get(locale);
     if (!strings) {
       strings = localeStrings(locale, 'console.');
-      for (const key of Object.keys(strings))
-        strings[key] = strings[key]!.replaceAll('{{lender}}', this.config.lenderName);
       this.strings.set(locale, strings);
     }
     return strings;
