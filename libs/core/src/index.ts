@@ -6,4 +6,3 @@ export * from './project-root';
 export * from './secrets';
 export * from './keyset-cursor';
 export * from './locale-strings';
-export * from './worker-thread';
