@@ -4,3 +4,4 @@ export * from './complaints.module';
 export * from './complaint-queries.service';
 export * from './csv';
 export * from './register-export.service';
+export * from './register-format';

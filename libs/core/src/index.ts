@@ -6,3 +6,4 @@ export * from './project-root';
 export * from './secrets';
 export * from './keyset-cursor';
 export * from './locale-strings';
+export * from './worker-thread';
