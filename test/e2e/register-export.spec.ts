@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
+import { PassThrough, Writable } from 'node:stream';
 import { Client } from 'pg';
 import { Actor, SYSTEM_ACTOR } from '@app/audit';
 import { CallbackWorkflow } from '@app/callbacks';
-import { ComplaintWorkflow, REGISTER_COLUMNS } from '@app/complaints';
+import { ComplaintWorkflow, REGISTER_COLUMNS, RegisterExport } from '@app/complaints';
 import { FixedClock } from '@app/core';
 import { ApiKeyService, StaffUserService } from '@app/identity';
 import { seedTasks } from '../factories/low-scores';
@@ -133,6 +134,40 @@ describe('complaint register export', () => {
     expect(first.getCell(1).numFmt).toBeUndefined();
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
     expect(first.getCell(10).value).toBe(`'=HYPERLINK("http://evil.example","click"), "quoted", line\nbreak`);
+  });
+
+  it('settles the export call once the file is written, so a CLI job can exit', async () => {
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const progress: number[] = [];
+    const result = await api.app
+      .get(RegisterExport)
+      .export(SYSTEM_ACTOR, { from: '2026-11-01', to: '2026-11-30' }, 'csv', output, (rows) =>
+        progress.push(rows),
+      );
+    expect(result).toEqual({ rows: 3, completed: true });
+    expect(progress.at(-1)).toBe(3);
+    expect(Buffer.concat(chunks).toString('utf8').split('\r\n')).toHaveLength(5);
+  });
+
+  it('records an export whose reader went away as not completed, and settles', async () => {
+    const output = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback();
+        this.destroy();
+      },
+    });
+    const result = await api.app
+      .get(RegisterExport)
+      .export(SYSTEM_ACTOR, { from: '2026-11-01', to: '2026-11-30' }, 'xlsx', output);
+    expect(result.completed).toBe(false);
+    const audit = (
+      await sql.query(
+        `SELECT details FROM audit_log WHERE action = 'complaint_register.exported' ORDER BY id DESC LIMIT 1`,
+      )
+    ).rows[0];
+    expect(audit.details).toMatchObject({ format: 'xlsx', completed: false });
   });
 
   it('exports an empty period as the header alone', async () => {

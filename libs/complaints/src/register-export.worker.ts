@@ -36,14 +36,15 @@ async function run(job: RegisterJob): Promise<void> {
   let blocked: (() => void) | null = null;
   let finish!: () => void;
   const finishing = new Promise<void>((resolve) => (finish = resolve));
-  port.on('message', (message: RegisterMainMessage) => {
+  const onMessage = (message: RegisterMainMessage) => {
     if (message === 'credit') {
       credit += 1;
       const resume = blocked;
       blocked = null;
       resume?.();
     } else if (message === 'finish') finish();
-  });
+  };
+  port.on('message', onMessage);
   const sink = new Writable({
     highWaterMark: 64 * 1024,
     write(chunk: Buffer, _encoding, callback) {
@@ -76,7 +77,8 @@ async function run(job: RegisterJob): Promise<void> {
     await writer.end();
     send({ type: 'done' });
   } finally {
-    port.removeAllListeners('message');
+    // off(), not removeAllListeners(): only off() unrefs the port, letting the thread exit.
+    port.off('message', onMessage);
     await client.end();
   }
 }
