@@ -53,13 +53,18 @@ function event(): Record<string, unknown> {
   };
 }
 
-/** The SQL one single-event ingestion runs (RecordContactEvents), for pgbench at the same client count. */
+/**
+ * The SQL one single-event ingestion runs (RecordContactEvents) for a new borrower, for pgbench at the
+ * same client count: five round trips, as there (BEGIN with the advisory locks as one request, the
+ * borrower insert with the replay check, the borrower read, the write, COMMIT).
+ */
 const INGESTION_SQL = `
 \\set n random(1, 1000000000000)
-BEGIN;
-SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(id, 0) AS h FROM unnest(ARRAY['pgb-e-' || :n]) AS id ORDER BY 1) locks;
+\\set ke random(-4000000000000000000, 4000000000000000000)
+\\set kb random(-4000000000000000000, 4000000000000000000)
+BEGIN \\; SELECT count(pg_advisory_xact_lock(k)) FROM unnest(ARRAY[least(:ke, :kb), greatest(:ke, :kb)]::bigint[]) AS k;
 WITH created AS (INSERT INTO borrower (external_id, name, phone, email, locale, time_zone) SELECT 'pgb-b-' || :n, NULL, '+79991234567', NULL, 'ru', 'Europe/Moscow' WHERE NOT EXISTS (SELECT 1 FROM contact_event c WHERE c.external_id = 'pgb-e-' || :n) ON CONFLICT (external_id) DO NOTHING) SELECT external_id, body_hash, outcome FROM contact_event WHERE external_id = ANY(ARRAY['pgb-e-' || :n]);
-SELECT id, external_id, name, phone, email, locale, time_zone, sms_opted_out_at IS NOT NULL, email_opted_out_at IS NOT NULL, EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > now() - interval '7 days' AND i.status NOT IN ('cancelled', 'failed')) FROM borrower WHERE external_id = ANY(ARRAY['pgb-b-' || :n]) ORDER BY external_id FOR UPDATE;
+SELECT id, external_id, name, phone, email, locale, time_zone, sms_opted_out_at IS NOT NULL, email_opted_out_at IS NOT NULL, EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > now() - interval '7 days' AND i.status NOT IN ('cancelled', 'failed')) FROM borrower WHERE external_id = ANY(ARRAY['pgb-b-' || :n]) ORDER BY external_id;
 WITH events AS (INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, occurred_at, attributes, body_hash, outcome, received_at) SELECT gen_random_uuid(), 'pgb-e-' || :n, id, 'call', 'PDL', now(), '{}', sha256(('x' || :n)::bytea), '{"eventId":"x"}', now() FROM borrower WHERE external_id = 'pgb-b-' || :n ON CONFLICT (external_id) DO NOTHING RETURNING id, borrower_id), invitations AS (INSERT INTO invitation (id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at, next_attempt_at, created_at) SELECT gen_random_uuid(), e.id, (SELECT id FROM survey WHERE key = 'csi_service' AND is_current), 1, e.borrower_id, 'sms', 'ru', sha256(('t' || :n)::bytea), now(), now() + interval '3 days', now(), now() FROM events e RETURNING id) SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM invitations), pg_notify('resonance_invitation_due', '');
 COMMIT;
 `;

@@ -221,6 +221,32 @@ describe('POST /api/v1/contact-events', () => {
     });
   });
 
+  describe('the contact cap under concurrency', () => {
+    it('invites a known borrower once when 20 of their contacts arrive at the same moment', async () => {
+      const borrower = { externalId: `burst-${Date.now()}` };
+      // Known to us, with no invitation that counts towards the cap.
+      await post(contactEvent({ borrower }));
+      await sql.query(
+        `UPDATE invitation SET status = 'cancelled' WHERE borrower_id = (SELECT id FROM borrower WHERE external_id = $1)`,
+        [borrower.externalId],
+      );
+      const responses = await Promise.all(Array.from({ length: 20 }, () => post(contactEvent({ borrower }))));
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(202));
+      expect(responses.filter((r) => (r.body as { invitation: unknown }).invitation !== null)).toHaveLength(
+        1,
+      );
+      expect(
+        responses.filter((r) => (r.body as { skipped?: string }).skipped === 'contact_cap'),
+      ).toHaveLength(19);
+      const { rows } = await sql.query(
+        `SELECT count(*)::int AS borrowers, (SELECT count(*)::int FROM invitation i WHERE i.borrower_id = min(b.id::text)::uuid AND i.status <> 'cancelled') AS invitations
+           FROM borrower b WHERE b.external_id = $1`,
+        [borrower.externalId],
+      );
+      expect(rows[0]).toEqual({ borrowers: 1, invitations: 1 });
+    });
+  });
+
   describe('bad input: 400 validation_failed naming the field, nothing written', () => {
     const cases: [string, (e: Record<string, unknown>) => unknown, string][] = [
       ['a missing externalId', ({ externalId: _, ...e }) => e, 'externalId'],

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { WorkingDayLookup } from './working-calendar.service';
 
 /** Local times of day, "HH:MM", between which messages may be sent. */
@@ -12,15 +11,9 @@ export const DEFAULT_QUIET_HOURS: QuietHours = {
   dayOff: { start: '09:00', end: '20:00' },
 };
 
-function at(day: DateTime, hhmm: string): DateTime {
-  const [hour, minute] = hhmm.split(':').map(Number);
-  return day.set({ hour, minute, second: 0, millisecond: 0 });
-}
-
 const wallClocks = new Map<string, Intl.DateTimeFormat>();
 
-/** The local date and "HH:MM" of an instant in a zone, with one cached formatter per zone. */
-function wallClock(instant: Date, timeZone: string): { date: string; time: string } {
+function formatter(timeZone: string): Intl.DateTimeFormat {
   let format = wallClocks.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {
@@ -34,14 +27,52 @@ function wallClock(instant: Date, timeZone: string): { date: string; time: strin
     });
     if (wallClocks.size < 10_000) wallClocks.set(timeZone, format);
   }
+  return format;
+}
+
+/** The local date and "HH:MM" of an instant in a zone, with one cached formatter per zone. */
+function wallClock(instant: number, timeZone: string): { date: string; time: string } {
   const part: Record<string, string> = {};
-  for (const { type, value } of format.formatToParts(instant)) part[type] = value;
+  for (const { type, value } of formatter(timeZone).formatToParts(instant)) part[type] = value;
   return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
+}
+
+/** A local date and "HH:MM" read as if it were UTC: the zone's wall clock on a plain time line. */
+function wallMs(date: string, time: string): number {
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  return Date.UTC(year!, month! - 1, day!, hour!, minute!);
+}
+
+/** The zone's offset from UTC at an instant, in ms (zones' offsets are whole minutes today). */
+function offsetAt(instant: number, timeZone: string): number {
+  const local = wallClock(instant, timeZone);
+  return wallMs(local.date, local.time) - (instant - (((instant % 60_000) + 60_000) % 60_000));
+}
+
+/**
+ * The instant of a wall-clock time in a zone, starting from a guessed offset: where the clock jumps
+ * forward (a time that does not exist) it lands past the gap, where it falls back (a time that exists
+ * twice) on the guess's side. The same rule luxon and Temporal's "compatible" disambiguation follow.
+ */
+function instantOf(wall: number, guess: number, timeZone: string): { instant: number; offset: number } {
+  let instant = wall - guess;
+  const o2 = offsetAt(instant, timeZone);
+  if (o2 === guess) return { instant, offset: guess };
+  instant -= o2 - guess;
+  const o3 = offsetAt(instant, timeZone);
+  if (o2 === o3) return { instant, offset: o2 };
+  return { instant: wall - Math.min(o2, o3), offset: Math.max(o2, o3) };
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(wallMs(date, '00:00') + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
  * The first instant at or after `instant` that is outside quiet hours in `timeZone`: a message due
  * in quiet hours waits for the next allowed minute (working days and days off have their own window).
+ * Plain Intl arithmetic, no date library: this runs on every contact event, at night on all of them.
  */
 export function nextAllowedSendTime(
   instant: Date,
@@ -49,34 +80,17 @@ export function nextAllowedSendTime(
   isWorkingDay: WorkingDayLookup,
   hours: QuietHours,
 ): Date {
-  // The common case, inside the window, from one formatted wall clock (this runs on every contact event).
-  const now = wallClock(instant, timeZone);
+  const now = wallClock(instant.getTime(), timeZone);
   const today = isWorkingDay(now.date) ? hours.workday : hours.dayOff;
   if (now.time >= today.start && now.time < today.end) return instant;
-  return nextAllowedSendTimeInZone(instant, timeZone, isWorkingDay, hours);
-}
-
-/** The general case with full date arithmetic in the zone (DST, days off, the next morning). */
-export function nextAllowedSendTimeInZone(
-  instant: Date,
-  timeZone: string,
-  isWorkingDay: WorkingDayLookup,
-  hours: QuietHours,
-): Date {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone });
-  for (let offset = 0; offset < 30; offset++) {
-    const day = local.plus({ days: offset }).startOf('day');
-    const window = isWorkingDay(day.toISODate()!) ? hours.workday : hours.dayOff;
-    const start = at(day, window.start);
-    const end = at(day, window.end);
-    if (offset === 0) {
-      if (local < start) return start.toJSDate();
-      if (local < end) return instant;
-    } else {
-      return start.toJSDate();
-    }
-  }
-  return instant;
+  const offset = offsetAt(instant.getTime(), timeZone);
+  if (now.time < today.start)
+    return new Date(instantOf(wallMs(now.date, today.start), offset, timeZone).instant);
+  const tomorrow = addDays(now.date, 1);
+  const window = isWorkingDay(tomorrow) ? hours.workday : hours.dayOff;
+  // Tomorrow's offset first (its midnight), then the window's start from it, as a clock would be set.
+  const midnight = instantOf(wallMs(tomorrow, '00:00'), offset, timeZone);
+  return new Date(instantOf(wallMs(tomorrow, window.start), midnight.offset, timeZone).instant);
 }
 
 const zoneValidity = new Map<string, boolean>();
@@ -85,7 +99,12 @@ const zoneValidity = new Map<string, boolean>();
 export function isValidTimeZone(zone: string): boolean {
   let valid = zoneValidity.get(zone);
   if (valid === undefined) {
-    valid = DateTime.local().setZone(zone).isValid;
+    try {
+      formatter(zone);
+      valid = true;
+    } catch {
+      valid = false; // Intl refuses a zone it does not know with a RangeError
+    }
     if (zoneValidity.size < 10_000) zoneValidity.set(zone, valid);
   }
   return valid;

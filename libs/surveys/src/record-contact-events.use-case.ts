@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isValidTimeZone, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
-import { queryRows } from '@app/database';
+import { advisoryLockKey, lockedTransaction, queryRows } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { decide, Decision, SkipReason } from './contact-policy';
 import { invitationTokenHash } from './invitation-token';
@@ -86,9 +86,10 @@ interface BorrowerState {
 
 /**
  * Records contact events from the lender's systems and schedules their surveys: one transaction for
- * a whole batch, set-based statements, and idempotency by `externalId` held by the database
- * (a transaction-scoped advisory lock per id serialises concurrent duplicates; the unique constraint
- * is the last word). The same body again replays the first answer; another body is a conflict.
+ * a whole batch in five round trips (begin with the locks, two reads, one write, commit), set-based statements,
+ * and idempotency by `externalId` held by the database (a transaction-scoped advisory lock per id
+ * serialises concurrent duplicates, one per borrower the contact cap; the unique constraint is the
+ * last word). The same body again replays the first answer; another body is a conflict.
  */
 @Injectable()
 export class RecordContactEvents {
@@ -126,8 +127,14 @@ export class RecordContactEvents {
 
     const work = [...firstByExternalId.values()];
     if (work.length > 0) {
+      // Locks on the events' ids (concurrent duplicates wait, then replay) and on their borrowers'
+      // (the contact cap sees the invitations of a concurrent event for the same borrower).
+      const keys = work.flatMap((w) => [
+        advisoryLockKey('contact_event', w.input.externalId),
+        advisoryLockKey('borrower', w.input.borrower.externalId),
+      ]);
       const decided = await this.withRetry(() =>
-        this.db.transaction('READ COMMITTED', (manager) =>
+        lockedTransaction(this.db, keys, (manager) =>
           this.record(manager, work, { surveys, policy, isWorkingDay, now }),
         ),
       );
@@ -176,13 +183,8 @@ export class RecordContactEvents {
   ): Promise<Map<number, ContactEventResult>> {
     const results = new Map<number, ContactEventResult>();
     const externalIds = work.map((w) => w.input.externalId);
-    await manager.query(
-      `SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(id, 0) AS h FROM unnest($1::text[]) AS id ORDER BY 1) locks`,
-      [externalIds],
-    );
 
-    // One round trip: create the borrowers of events not seen before, and read the events seen before.
-    // Its snapshot is taken after the lock above, so a duplicate that just committed is visible here.
+    // After the locks: create the borrowers of events not seen before, and read the events seen before.
     const existing = await queryRows<{ external_id: string; body_hash: Buffer; outcome: AcceptedEvent }>(
       manager,
       `WITH input AS (
@@ -218,8 +220,18 @@ export class RecordContactEvents {
     }
     if (fresh.length === 0) return results;
 
+    // A statement of its own, so its snapshot includes the borrowers just created. No row locks: the
+    // advisory lock per borrower already serialises their contact events (the cap check below).
     const capStart = new Date(context.now.getTime() - context.policy.capDays * 86_400_000);
-    const borrowers = await this.upsertBorrowers(manager, fresh, capStart);
+    const rows: BorrowerState[] = await manager.query(
+      `SELECT id, external_id, name, phone, email, locale, time_zone,
+              sms_opted_out_at IS NOT NULL AS sms_opted_out, email_opted_out_at IS NOT NULL AS email_opted_out,
+              EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > $2
+                        AND i.status NOT IN ('cancelled', 'failed')) AS recently_invited
+         FROM borrower WHERE external_id = ANY($1::text[])`,
+      [[...new Set(fresh.map((w) => w.input.borrower.externalId))], capStart],
+    );
+    const { borrowers, changed } = mergeBorrowers(fresh, rows);
     const invited = new Set([...borrowers.values()].filter((b) => b.recently_invited).map((b) => b.id));
 
     const events: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
@@ -299,11 +311,18 @@ export class RecordContactEvents {
       results.set(w.index, { outcome: 'created', body });
     }
 
-    // Events, their invitations and the worker's wake-up in one statement (one round trip): the
-    // foreign keys are checked at the end of the statement, when both inserts are done.
+    // The events, their invitations, the borrowers' new details (when any changed) and the worker's
+    // wake-up in one statement: the foreign keys are checked at its end, when the inserts are done.
+    const update = changed.length
+      ? `updated AS (
+           UPDATE borrower b SET name = u.name, phone = u.phone, email = u.email, locale = u.locale, time_zone = u.time_zone, updated_at = now()
+             FROM unnest($24::uuid[], $25::text[], $26::text[], $27::text[], $28::text[], $29::text[]) AS u(id, name, phone, email, locale, time_zone)
+            WHERE b.id = u.id),`
+      : '';
     const [written] = await queryRows<{ events: number; invitations: number }>(
       manager,
-      `WITH events AS (
+      `WITH ${update}
+       events AS (
          INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, agent_ref, preferred_channel, occurred_at, attributes, body_hash, outcome, received_at)
          SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[], $10::bytea[], $11::json[])
          ON CONFLICT (external_id) DO NOTHING RETURNING id),
@@ -316,71 +335,26 @@ export class RecordContactEvents {
          RETURNING id)
        SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM invitations)::int AS invitations,
               CASE WHEN $23 THEN pg_notify('${INVITATION_DUE_CHANNEL}', '') END AS notified`,
-      [...events, context.now, ...invitations, notify],
+      [
+        ...events,
+        context.now,
+        ...invitations,
+        notify,
+        ...(changed.length
+          ? [
+              changed.map((c) => c.id),
+              changed.map((c) => c.name),
+              changed.map((c) => c.phone),
+              changed.map((c) => c.email),
+              changed.map((c) => c.locale),
+              changed.map((c) => c.time_zone),
+            ]
+          : []),
+      ],
     );
     if (written!.events !== fresh.length || written!.invitations !== invitations[0]!.length)
       throw new RetryableConflict();
     return results;
-  }
-
-  /** Locks every borrower of the batch (for the contact cap) and updates what changed. */
-  private async upsertBorrowers(
-    manager: EntityManager,
-    fresh: Fresh[],
-    capStart: Date,
-  ): Promise<Map<string, BorrowerState>> {
-    const latest = new Map<string, ContactEventInput['borrower']>();
-    for (const w of fresh) {
-      const id = w.input.borrower.externalId;
-      latest.set(id, { ...latest.get(id), ...stripNulls(w.input.borrower), externalId: id });
-    }
-    const ids = [...latest.keys()].sort();
-    const rows: BorrowerState[] = await manager.query(
-      `SELECT id, external_id, name, phone, email, locale, time_zone,
-              sms_opted_out_at IS NOT NULL AS sms_opted_out, email_opted_out_at IS NOT NULL AS email_opted_out,
-              EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > $2
-                        AND i.status NOT IN ('cancelled', 'failed')) AS recently_invited
-         FROM borrower WHERE external_id = ANY($1::text[]) ORDER BY external_id FOR UPDATE`,
-      [ids, capStart],
-    );
-    const changed: BorrowerState[] = [];
-    for (const row of rows) {
-      const input = latest.get(row.external_id)!;
-      const next: BorrowerState = {
-        ...row,
-        name: input.name ?? row.name,
-        phone: input.phone ?? row.phone,
-        email: input.email ?? row.email,
-        locale: input.locale ?? row.locale,
-        time_zone: input.timeZone ?? row.time_zone,
-      };
-      if (
-        next.name !== row.name ||
-        next.phone !== row.phone ||
-        next.email !== row.email ||
-        next.locale !== row.locale ||
-        next.time_zone !== row.time_zone
-      ) {
-        changed.push(next);
-      }
-      Object.assign(row, next);
-    }
-    if (changed.length > 0) {
-      await manager.query(
-        `UPDATE borrower b SET name = i.name, phone = i.phone, email = i.email, locale = i.locale, time_zone = i.time_zone, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS i(id, name, phone, email, locale, time_zone)
-          WHERE b.id = i.id`,
-        [
-          changed.map((c) => c.id),
-          changed.map((c) => c.name),
-          changed.map((c) => c.phone),
-          changed.map((c) => c.email),
-          changed.map((c) => c.locale),
-          changed.map((c) => c.time_zone),
-        ],
-      );
-    }
-    return new Map(rows.map((r) => [r.external_id, r]));
   }
 
   /** Deadlocks and the (theoretical) lost race on the unique key are retried a few times. */
@@ -404,6 +378,48 @@ function conflict(externalId: string): DomainException {
     'idempotency_conflict',
     `An event with externalId "${externalId.slice(0, 200)}" was recorded with a different body.`,
   );
+}
+
+/**
+ * Each fresh event's borrower with what the batch says about them (later events win, a null leaves a
+ * detail as it was), and those whose details changed. A borrower missing from the database (created
+ * by something else in the meantime) sends the batch round again.
+ */
+function mergeBorrowers(
+  fresh: Fresh[],
+  rows: BorrowerState[],
+): { borrowers: Map<string, BorrowerState>; changed: BorrowerState[] } {
+  const latest = new Map<string, ContactEventInput['borrower']>();
+  for (const w of fresh) {
+    const id = w.input.borrower.externalId;
+    latest.set(id, { ...latest.get(id), ...stripNulls(w.input.borrower), externalId: id });
+  }
+  const byExternalId = new Map(rows.map((r) => [r.external_id, r]));
+  const borrowers = new Map<string, BorrowerState>();
+  const changed: BorrowerState[] = [];
+  for (const [externalId, input] of latest) {
+    const row = byExternalId.get(externalId);
+    if (!row) throw new RetryableConflict();
+    const next: BorrowerState = {
+      ...row,
+      name: input.name ?? row.name,
+      phone: input.phone ?? row.phone,
+      email: input.email ?? row.email,
+      locale: input.locale ?? row.locale,
+      time_zone: input.timeZone ?? row.time_zone,
+    };
+    if (
+      next.name !== row.name ||
+      next.phone !== row.phone ||
+      next.email !== row.email ||
+      next.locale !== row.locale ||
+      next.time_zone !== row.time_zone
+    ) {
+      changed.push(next);
+    }
+    borrowers.set(externalId, next);
+  }
+  return { borrowers, changed };
 }
 
 function stripNulls<T extends object>(value: T): Partial<T> {
