@@ -55,16 +55,14 @@ function event(): Record<string, unknown> {
 
 /**
  * The SQL one single-event ingestion runs (RecordContactEvents) for a new borrower, for pgbench at the
- * same client count with prepared statements, as there: BEGIN and the advisory locks (one request in
- * Resonance; pgbench cannot prepare a compound one), the borrower insert with the replay check, the
- * borrower read, the write, COMMIT.
+ * same client count: five round trips, as there (BEGIN with the advisory locks as one request, the
+ * borrower insert with the replay check, the borrower read, the write, COMMIT).
  */
 const INGESTION_SQL = `
 \\set n random(1, 1000000000000)
 \\set ke random(-4000000000000000000, 4000000000000000000)
 \\set kb random(-4000000000000000000, 4000000000000000000)
-BEGIN;
-SELECT count(pg_advisory_xact_lock(k)) FROM unnest(ARRAY[least(:ke, :kb), greatest(:ke, :kb)]::bigint[]) AS k;
+BEGIN \\; SELECT count(pg_advisory_xact_lock(k)) FROM unnest(ARRAY[least(:ke, :kb), greatest(:ke, :kb)]::bigint[]) AS k;
 WITH created AS (INSERT INTO borrower (external_id, name, phone, email, locale, time_zone) SELECT 'pgb-b-' || :n, NULL, '+79991234567', NULL, 'ru', 'Europe/Moscow' WHERE NOT EXISTS (SELECT 1 FROM contact_event c WHERE c.external_id = 'pgb-e-' || :n) ON CONFLICT (external_id) DO NOTHING) SELECT external_id, body_hash, outcome FROM contact_event WHERE external_id = ANY(ARRAY['pgb-e-' || :n]);
 SELECT id, external_id, name, phone, email, locale, time_zone, sms_opted_out_at IS NOT NULL, email_opted_out_at IS NOT NULL, EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > now() - interval '7 days' AND i.status NOT IN ('cancelled', 'failed')) FROM borrower WHERE external_id = ANY(ARRAY['pgb-b-' || :n]) ORDER BY external_id;
 WITH events AS (INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, occurred_at, attributes, body_hash, outcome, received_at) SELECT gen_random_uuid(), 'pgb-e-' || :n, id, 'call', 'PDL', now(), '{}', sha256(('x' || :n)::bytea), '{"eventId":"x"}', now() FROM borrower WHERE external_id = 'pgb-b-' || :n ON CONFLICT (external_id) DO NOTHING RETURNING id, borrower_id), invitations AS (INSERT INTO invitation (id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at, next_attempt_at, created_at) SELECT gen_random_uuid(), e.id, (SELECT id FROM survey WHERE key = 'csi_service' AND is_current), 1, e.borrower_id, 'sms', 'ru', sha256(('t' || :n)::bytea), now(), now() + interval '3 days', now(), now() FROM events e RETURNING id) SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM invitations), pg_notify('resonance_invitation_due', '');
@@ -89,7 +87,7 @@ export async function ingestion(db: BenchDatabase, options: Options): Promise<Ro
     const single: { rps: number; p99: number; errors: number }[] = [];
     const batch: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const tps = await pgbench(url, INGESTION_SQL, 8, seconds, 'prepared');
+      const tps = await pgbench(url, INGESTION_SQL, 8, seconds);
       if (tps !== null) baseline.push(tps);
       const r = await load({
         url: `${api.baseUrl}/api/v1/contact-events`,
@@ -108,8 +106,6 @@ export async function ingestion(db: BenchDatabase, options: Options): Promise<Ro
       });
       batch.push(b.rps * 500);
     }
-    // For context: the same script re-planned on every call, as Resonance ran before it prepared its statements.
-    const unprepared = await pgbench(url, INGESTION_SQL, 8, seconds, 'simple');
     const singleRps = median(single.map((s) => s.rps));
     const p99 = median(single.map((s) => s.p99));
     const base = baseline.length ? median(baseline) : null;
@@ -117,14 +113,14 @@ export async function ingestion(db: BenchDatabase, options: Options): Promise<Ro
     return [
       {
         scenario: 'event ingestion, single (8 clients)',
-        baseline: 'pgbench, same SQL prepared, 8 clients',
+        baseline: 'pgbench, same SQL, 8 clients',
         baselineValue: base,
         value: singleRps,
         unit: 'events/s',
         ratio: base ? singleRps / base : null,
         target: '≥ 0.5×, p99 < 50 ms',
         pass: base ? singleRps / base >= 0.5 && p99 < 50 : null,
-        notes: `p99 ${p99} ms; rounds ${single.map((s) => Math.round(s.rps)).join('/')}; errors ${single.reduce((a, s) => a + s.errors, 0)}${unprepared === null ? '' : `; pgbench unprepared ${Math.round(unprepared)} tps`}`,
+        notes: `p99 ${p99} ms; rounds ${single.map((s) => Math.round(s.rps)).join('/')}; errors ${single.reduce((a, s) => a + s.errors, 0)}`,
       },
       {
         scenario: 'event ingestion, batch of 500 (4 clients)',

@@ -179,7 +179,6 @@ export async function pgbench(
   script: string,
   clients: number,
   seconds: number,
-  mode: 'simple' | 'prepared' = 'simple',
 ): Promise<number | null> {
   const file = join(tmpdir(), `resonance-bench-${process.pid}.sql`);
   writeFileSync(file, script);
@@ -189,8 +188,6 @@ export async function pgbench(
       'pgbench',
       [
         '-n',
-        '-M',
-        mode,
         '-c',
         String(clients),
         '-j',

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { advisoryLockKey, lockedTransaction, preparedRows } from '@app/database';
+import { advisoryLockKey, lockedTransaction } from '@app/database';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -71,17 +71,5 @@ describe('lockedTransaction on PostgreSQL', () => {
     // The same sets in opposite orders: taken in ascending key order, so neither waits on the other in a cycle.
     await Promise.all([run('one', [a, b, c]), run('two', [c, b, a]), run('three', [b, a])]);
     for (let i = 0; i < order.length; i += 2) expect(order[i + 1]).toBe(order[i]!.replace(' in', ' out'));
-  });
-
-  it('runs a prepared statement on the transaction’s connection, planned once and reused', async () => {
-    const sum = (manager: Parameters<Parameters<typeof lockedTransaction>[2]>[0], n: number) =>
-      preparedRows<{ total: number }>(manager, 'probe.sum', `SELECT $1::int + 1 AS total`, [n]);
-    const seen = await lockedTransaction(source, [], async (manager) => ({
-      totals: [...(await sum(manager, 1)), ...(await sum(manager, 41))],
-      prepared: await manager.query(
-        `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'probe.sum'`,
-      ),
-    }));
-    expect(seen).toEqual({ totals: [{ total: 2 }, { total: 42 }], prepared: [{ n: 1 }] });
   });
 });

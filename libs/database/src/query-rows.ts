@@ -1,5 +1,3 @@
-import type { EntityManager } from 'typeorm';
-
 type Queryable = { query(sql: string, parameters?: unknown[]): Promise<unknown> };
 
 /**
@@ -17,24 +15,4 @@ export async function queryRows<T>(db: Queryable, sql: string, parameters: unkno
     return result[0] as T[];
   }
   return result as T[];
-}
-
-type PreparingClient = {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-};
-
-/**
- * The rows of a named prepared statement on the connection of a transaction's manager: PostgreSQL
- * parses and plans it once per connection instead of on every call, which on a hot path of small
- * statements is most of the server's work. `name` must stand for one `sql` text only.
- */
-export async function preparedRows<T>(
-  manager: EntityManager,
-  name: string,
-  sql: string,
-  parameters: unknown[],
-): Promise<T[]> {
-  if (!manager.queryRunner) throw new Error('preparedRows runs inside a transaction');
-  const client = (await manager.queryRunner.connect()) as PreparingClient;
-  return (await client.query({ name, text: sql, values: parameters })).rows as T[];
 }

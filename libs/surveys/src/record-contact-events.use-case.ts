@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isValidTimeZone, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
-import { advisoryLockKey, lockedTransaction, preparedRows } from '@app/database';
+import { advisoryLockKey, lockedTransaction, queryRows } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { decide, Decision, SkipReason } from './contact-policy';
 import { invitationTokenHash } from './invitation-token';
@@ -185,9 +185,8 @@ export class RecordContactEvents {
     const externalIds = work.map((w) => w.input.externalId);
 
     // After the locks: create the borrowers of events not seen before, and read the events seen before.
-    const existing = await preparedRows<{ external_id: string; body_hash: Buffer; outcome: AcceptedEvent }>(
+    const existing = await queryRows<{ external_id: string; body_hash: Buffer; outcome: AcceptedEvent }>(
       manager,
-      'contact-events.read',
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
            WITH ORDINALITY AS i(event_id, external_id, name, phone, email, locale, time_zone, ord)),
@@ -224,9 +223,7 @@ export class RecordContactEvents {
     // A statement of its own, so its snapshot includes the borrowers just created. No row locks: the
     // advisory lock per borrower already serialises their contact events (the cap check below).
     const capStart = new Date(context.now.getTime() - context.policy.capDays * 86_400_000);
-    const rows = await preparedRows<BorrowerState>(
-      manager,
-      'contact-events.borrowers',
+    const rows: BorrowerState[] = await manager.query(
       `SELECT id, external_id, name, phone, email, locale, time_zone,
               sms_opted_out_at IS NOT NULL AS sms_opted_out, email_opted_out_at IS NOT NULL AS email_opted_out,
               EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > $2
@@ -322,9 +319,8 @@ export class RecordContactEvents {
              FROM unnest($24::uuid[], $25::text[], $26::text[], $27::text[], $28::text[], $29::text[]) AS u(id, name, phone, email, locale, time_zone)
             WHERE b.id = u.id),`
       : '';
-    const [written] = await preparedRows<{ events: number; invitations: number }>(
+    const [written] = await queryRows<{ events: number; invitations: number }>(
       manager,
-      update ? 'contact-events.write-updating-borrowers' : 'contact-events.write',
       `WITH ${update}
        events AS (
          INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, agent_ref, preferred_channel, occurred_at, attributes, body_hash, outcome, received_at)
