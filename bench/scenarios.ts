@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import twilio from 'twilio';
+import { daytimeZone } from '../test/support/daytime';
 import {
   APP_SECRET,
   BenchDatabase,
@@ -38,6 +40,9 @@ export interface Options {
 const ROUNDS = 3;
 let phoneCounter = 0;
 
+/** Borrowers live where it is daytime now (10:00–19:00): quiet hours hold no survey back, whenever the bench runs. */
+const BORROWER_ZONE = daytimeZone();
+
 function event(): Record<string, unknown> {
   phoneCounter += 1;
   return {
@@ -48,7 +53,7 @@ function event(): Record<string, unknown> {
     borrower: {
       externalId: `bb-${randomUUID()}`,
       phone: `+7999${String(1_000_000 + (phoneCounter % 8_999_999)).padStart(7, '0')}`,
-      timeZone: 'Europe/Moscow',
+      timeZone: BORROWER_ZONE,
     },
   };
 }
@@ -188,11 +193,38 @@ async function waitUntilSent(url: string, count: number, timeoutMs: number): Pro
   }
 }
 
+/**
+ * What the `twilio` SDK alone sends to the stub with 8 requests in flight and the worker's client
+ * options: the ceiling of any dispatch that uses it, shown beside the stub's raw intake.
+ */
+async function twilioSdkRate(port: number, seconds: number): Promise<number> {
+  const client = twilio(TWILIO.TWILIO_ACCOUNT_SID, TWILIO.TWILIO_AUTH_TOKEN, {
+    timeout: 15_000,
+    autoRetry: false,
+    keepAlive: true,
+    maxSockets: 32,
+  });
+  client.api.baseUrl = `http://127.0.0.1:${port}`;
+  let sent = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (performance.now() < until) {
+        await client.messages.create({ to: '+79991234567', from: TWILIO.TWILIO_FROM, body: 'bench' });
+        sent += 1;
+      }
+    }),
+  );
+  return sent / ((performance.now() - started) / 1000);
+}
+
 export async function dispatch(db: BenchDatabase, options: Options): Promise<Row[]> {
   const count = options.quick ? 2000 : 10_000;
   const rows: Row[] = [];
   const intakeStub = await startStub();
   let intakeRate: number;
+  let sdkRate: number;
   try {
     const intake = await autocannon({
       url: `http://127.0.0.1:${intakeStub.port}/2010-04-01/Accounts/${TWILIO.TWILIO_ACCOUNT_SID}/Messages.json`,
@@ -206,6 +238,8 @@ export async function dispatch(db: BenchDatabase, options: Options): Promise<Row
       body: 'To=%2B79991234567&From=%2B15005550006&Body=bench',
     } as autocannon.Options);
     intakeRate = intake.requests.average;
+    await twilioSdkRate(intakeStub.port, 1); // warm-up
+    sdkRate = await twilioSdkRate(intakeStub.port, options.quick ? 3 : 5);
   } finally {
     intakeStub.stop();
   }
@@ -248,7 +282,7 @@ export async function dispatch(db: BenchDatabase, options: Options): Promise<Row
           twice === 0 &&
           stats.count === count &&
           dup!.messages === dup!.invitations,
-        notes: `stub received ${stats.count}, sent twice ${twice}; ${dup!.messages} message rows for ${dup!.invitations} invitations; SMS_SENDER_MPS=100000 (pacing is its own scenario)`,
+        notes: `the twilio SDK alone, 8 in flight: ${Math.round(sdkRate).toLocaleString('en-US')} messages/s (Resonance at ${(rate / sdkRate).toFixed(2)}× of it); stub received ${stats.count}, sent twice ${twice}; ${dup!.messages} message rows for ${dup!.invitations} invitations; SMS_SENDER_MPS=100000 (pacing is its own scenario)`,
       });
     } finally {
       stub.stop();
