@@ -44,10 +44,13 @@ function wallMs(date: string, time: string): number {
   return Date.UTC(year!, month! - 1, day!, hour!, minute!);
 }
 
-/** The zone's offset from UTC at an instant, in ms (zones' offsets are whole minutes today). */
-function offsetAt(instant: number, timeZone: string): number {
-  const local = wallClock(instant, timeZone);
+/** The offset from UTC of a zone whose wall clock reads `local` at `instant`, in ms (offsets are whole minutes today). */
+function offsetOf(local: { date: string; time: string }, instant: number): number {
   return wallMs(local.date, local.time) - (instant - (((instant % 60_000) + 60_000) % 60_000));
+}
+
+function offsetAt(instant: number, timeZone: string): number {
+  return offsetOf(wallClock(instant, timeZone), instant);
 }
 
 /**
@@ -83,7 +86,7 @@ export function nextAllowedSendTime(
   const now = wallClock(instant.getTime(), timeZone);
   const today = isWorkingDay(now.date) ? hours.workday : hours.dayOff;
   if (now.time >= today.start && now.time < today.end) return instant;
-  const offset = offsetAt(instant.getTime(), timeZone);
+  const offset = offsetOf(now, instant.getTime());
   if (now.time < today.start)
     return new Date(instantOf(wallMs(now.date, today.start), offset, timeZone).instant);
   const tomorrow = addDays(now.date, 1);

@@ -8,7 +8,7 @@ import { AppConfig } from '@app/config';
 import { FieldError, isIsoDate, startWorkerThread, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import type { RegisterJob, RegisterMainMessage, RegisterWorkerMessage } from './register-export.worker';
-import { RegisterFilters, RegisterFormat } from './register-format';
+import { REGISTER_PERIOD, RegisterFilters, RegisterFormat } from './register-format';
 
 /** The export thread's heap: ample for exceljs' streaming writer, small enough to keep the process lean. */
 const WORKER_HEAP_MB = 128;
@@ -52,7 +52,7 @@ export class RegisterExport {
 
   async count(filters: RegisterFilters): Promise<number> {
     const [{ n }] = await this.db.query(
-      `SELECT count(*)::int AS n FROM complaint WHERE registered_at >= ($1::date::timestamp AT TIME ZONE $3) AND registered_at < (($2::date + 1)::timestamp AT TIME ZONE $3)`,
+      `SELECT count(*)::int AS n FROM complaint c WHERE ${REGISTER_PERIOD}`,
       [filters.from, filters.to, this.config.lenderTimeZone],
     );
     return n;

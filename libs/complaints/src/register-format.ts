@@ -45,6 +45,9 @@ export interface RegisterFilters {
 
 export type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number], string | null>;
 
+/** Complaints registered from $1 to $2 (dates, inclusive) in the lender's zone $3. */
+export const REGISTER_PERIOD = `c.registered_at >= ($1::date::timestamp AT TIME ZONE $3) AND c.registered_at < (($2::date + 1)::timestamp AT TIME ZONE $3)`;
+
 /** The register's rows for a period ($1, $2: dates; $3: the lender's zone), in register order. */
 export const REGISTER_SQL = `SELECT c.register_no,
                   to_char(c.registered_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI') AS registered_at,
@@ -65,7 +68,7 @@ export const REGISTER_SQL = `SELECT c.register_no,
              LEFT JOIN survey s ON s.id = r.survey_id
              LEFT JOIN staff_user hu ON hu.id = c.registered_by
              LEFT JOIN staff_user ru ON ru.id = c.reviewer_id
-            WHERE c.registered_at >= ($1::date::timestamp AT TIME ZONE $3) AND c.registered_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
+            WHERE ${REGISTER_PERIOD}
             ORDER BY c.registered_at, c.register_year, c.register_seq`;
 
 export interface RowWriter {
