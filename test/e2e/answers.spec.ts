@@ -141,6 +141,26 @@ describe('answers: in-app API, survey page, SMS replies; low scores become callb
       ).toBe(1);
     });
 
+    it('answers only in-app invitations: an SMS or email survey is 404 and keeps waiting for its borrower', async () => {
+      for (const preferredChannel of ['sms', 'email'] as const) {
+        const id = await sent({
+          touchpoint: 'chat',
+          preferredChannel,
+          borrower: { email: `in-app-${preferredChannel}@example.ru` },
+        });
+        const channel = (await sql.query(`SELECT channel FROM invitation WHERE id = $1`, [id])).rows[0].channel;
+        expect(channel).toBe(preferredChannel);
+        const response = await respond(id, { answers: { satisfaction: 1 } });
+        expect(response).toMatchObject({ status: 404, body: { code: 'not_found' } });
+        const state = await sql.query(
+          `SELECT i.status, (SELECT count(*)::int FROM response r WHERE r.invitation_id = i.id) AS responses
+             FROM invitation i WHERE i.id = $1`,
+          [id],
+        );
+        expect(state.rows[0]).toEqual({ status: 'sent', responses: 0 });
+      }
+    });
+
     it('answers 410 invitation_expired after expiry', async () => {
       const id = await sent({ touchpoint: 'chat', preferredChannel: 'in_app' });
       clock.set(new Date(NOW.getTime() + 4 * 86_400_000));

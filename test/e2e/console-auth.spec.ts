@@ -136,6 +136,43 @@ describe('console sign-in, sessions and access', () => {
     expect((await new ConsoleClient(api.baseUrl).signIn('expert@lender.test', PASSWORD)).status).toBe(303);
   });
 
+  it("ends a disabled user's sessions for good: re-enabling does not bring the old cookie back", async () => {
+    const agent = await signedIn('agent2');
+    expect((await agent.get('/console/queue')).status).toBe(200);
+    const admin = await signedIn('admin');
+    await admin.get('/console/admin');
+    expect((await admin.post(`/console/admin/users/${ids.agent2}`, { action: 'disable' })).status).toBe(303);
+    expect((await agent.get('/console/queue')).status).toBe(303);
+    await admin.get('/console/admin');
+    expect((await admin.post(`/console/admin/users/${ids.agent2}`, { action: 'enable' })).status).toBe(303);
+    expect((await agent.get('/console/queue')).status).toBe(303);
+    const live = await sql.query(
+      `SELECT count(*)::int AS n FROM staff_session WHERE user_id = $1 AND revoked_at IS NULL`,
+      [ids.agent2],
+    );
+    expect(live.rows[0].n).toBe(0);
+    expect((await signedIn('agent2').then((c) => c.get('/console/queue'))).status).toBe(200);
+  });
+
+  it('holds the sign-in limit when twenty attempts arrive at once (each is counted before its password is checked)', async () => {
+    const client = new ConsoleClient(api.baseUrl);
+    await client.get('/console/login');
+    const passwords = [...Array.from({ length: 19 }, (_, i) => `wrong ${i} guess`), PASSWORD];
+    const results = await Promise.all(
+      passwords.map((password) => client.post('/console/login', { email: 'expert@lender.test', password })),
+    );
+    const statuses = results.map((r) => r.status);
+    const checked = statuses.filter((s) => s !== 429);
+    expect(checked.length).toBeLessThanOrEqual(PAIR_FAILURES);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(passwords.length - checked.length);
+    expect(checked.every((s) => s === 401 || s === 303)).toBe(true);
+    const sessions = await sql.query(
+      `SELECT count(*)::int AS n FROM staff_session WHERE user_id = $1 AND created_at = $2`,
+      [ids.expert, clock.now()],
+    );
+    expect(sessions.rows[0].n).toBe(statuses.filter((s) => s === 303).length);
+  });
+
   it('starts a new session on sign-in: a planted session id is never adopted (fixation)', async () => {
     const attacker = await signedIn('agent2');
     const planted = attacker.cookies.get('resonance_session')!;

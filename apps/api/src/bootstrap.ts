@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { FastifyInstance } from 'fastify';
 import { ApiOptions, AppModule } from './app.module';
 import { BODY_LIMIT_BYTES, useJsonBodyParser } from './http/json-body';
+import { StorableInputGuard } from './http/storable-input.guard';
 import { createValidationPipe } from './http/validation.pipe';
 import { PrometheusService } from './observability/prometheus.service';
 
@@ -38,6 +39,7 @@ export async function createApi(options: ApiOptions): Promise<NestFastifyApplica
   });
   await app.register(cookie as unknown as Parameters<NestFastifyApplication['register']>[0]);
   useJsonBodyParser(app);
+  app.useGlobalGuards(new StorableInputGuard());
   app.useGlobalPipes(createValidationPipe());
   app.get(PrometheusService).instrument(app.getHttpAdapter().getInstance() as unknown as FastifyInstance);
 

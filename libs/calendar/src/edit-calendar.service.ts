@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
-import { DomainException, ValidationFailedException } from '@app/core';
+import { DomainException, isIsoDate, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { CalendarDayKind, isWorkingKind } from './russian-production-calendar';
 import { WorkingCalendar } from './working-calendar.service';
@@ -28,11 +28,7 @@ export class EditCalendar {
     if (actor.type !== 'staff' || actor.role !== 'admin')
       throw new DomainException('forbidden', 'Only an admin edits the calendar.');
     const errors = [];
-    if (
-      !/^\d{4}-\d{2}-\d{2}$/.test(input.day) ||
-      Number.isNaN(Date.parse(input.day)) ||
-      new Date(input.day).toISOString().slice(0, 10) !== input.day
-    ) {
+    if (!isIsoDate(input.day)) {
       errors.push({ path: 'day', message: 'must be a date YYYY-MM-DD' });
     }
     if (!(KINDS as readonly string[]).includes(input.kind))

@@ -71,7 +71,7 @@ export class CallbackTaskQueries {
       ]);
     if (filters.assigneeId && !isUuid(filters.assigneeId))
       throw new ValidationFailedException([{ path: 'assigneeId', message: 'must be a UUID' }]);
-    const after = decodeCursor(filters.cursor, ['number', 'string', 'string']);
+    const after = decodeCursor(filters.cursor, ['int', 'timestamp', 'uuid']);
     const now = this.clock.now();
     const params: unknown[] = [now, limit + 1];
     const where: string[] = [];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { isUuid, NotFoundException, ValidationFailedException, decodeCursor, encodeCursor } from '@app/core';
+import { isIsoDate, isUuid, NotFoundException, ValidationFailedException, decodeCursor, encodeCursor } from '@app/core';
 import { DataSource } from 'typeorm';
 import { complaintSummary, ComplaintSummary } from './complaint-workflow.service';
 import { CLASSIFICATIONS, ComplaintRow } from './complaint.model';
@@ -26,7 +26,6 @@ export interface ComplaintDetail extends ComplaintListItem {
   borrower: { externalId: string };
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads of the complaint register. Every read is written to the audit log: who looked, at what. */
 @Injectable()
@@ -55,14 +54,14 @@ export class ComplaintQueries {
       errors.push({ path: 'limit', message: 'must be from 1 to 200' });
     for (const key of ['from', 'to'] as const) {
       const value = filters[key];
-      if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value))))
+      if (value !== undefined && !isIsoDate(value))
         errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
     }
     if (filters.classification && !(CLASSIFICATIONS as readonly string[]).includes(filters.classification)) {
       errors.push({ path: 'classification', message: `must be one of ${CLASSIFICATIONS.join(', ')}` });
     }
     if (errors.length > 0) throw new ValidationFailedException(errors);
-    const after = decodeCursor(filters.cursor, ['string', 'string']);
+    const after = decodeCursor(filters.cursor, ['timestamp', 'uuid']);
     // The zone is a typed parameter so a query without date filters (which never reads it) still plans.
     const params: unknown[] = [limit + 1, this.config.lenderTimeZone];
     const where: string[] = [];

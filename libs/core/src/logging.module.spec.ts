@@ -1,4 +1,4 @@
-import { redactUrl } from './logging.module';
+import { errorForLog, redactUrl } from './logging.module';
 
 describe('redactUrl', () => {
   it('masks survey and unsubscribe tokens in paths', () => {
@@ -14,5 +14,27 @@ describe('redactUrl', () => {
   it('keeps ordinary paths as they are', () => {
     expect(redactUrl('/api/v1/contact-events')).toBe('/api/v1/contact-events');
     expect(redactUrl(undefined)).toBe('');
+  });
+});
+
+describe('errorForLog', () => {
+  it('keeps the class, codes and stack frames of a database error but never its message, which quotes input', () => {
+    const error = Object.assign(new Error('invalid input syntax for type uuid: "elena@example.ru"'), {
+      name: 'QueryFailedError',
+      driverError: { code: '22P02', routine: 'string_to_uuid' },
+    });
+    const logged = errorForLog(error);
+    expect(logged).toMatchObject({ type: 'QueryFailedError', code: '22P02', routine: 'string_to_uuid' });
+    expect(logged.stack).toMatch(/^\s+at /);
+    expect(JSON.stringify(logged)).not.toContain('elena@example.ru');
+  });
+
+  it('describes a value that is not an error without failing', () => {
+    expect(errorForLog('boom')).toEqual({
+      type: undefined,
+      code: undefined,
+      routine: undefined,
+      stack: undefined,
+    });
   });
 });

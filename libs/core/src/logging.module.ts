@@ -12,6 +12,36 @@ export function redactUrl(url: string | undefined): string {
 }
 
 /**
+ * An error as it may be logged: its class, its code (SQLSTATE, errno) and PostgreSQL's routine, and the
+ * stack's frames, but never its message, which can quote input (`invalid input syntax for type uuid:
+ * "<what the client sent>"`, a constraint's `Key (email)=(...)`).
+ */
+export function errorForLog(error: unknown): { type?: string; code?: string; routine?: string; stack?: string } {
+  const e = (error && typeof error === 'object' ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+    routine?: unknown;
+    stack?: unknown;
+    driverError?: unknown;
+  };
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 100) : undefined);
+  const driver = (e.driverError ?? {}) as { code?: unknown; routine?: unknown };
+  const frames =
+    typeof e.stack === 'string'
+      ? e.stack
+          .split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .join('\n')
+      : undefined;
+  return {
+    type: text(e.name),
+    code: text(e.code) ?? text(driver.code),
+    routine: text(e.routine) ?? text(driver.routine),
+    stack: frames,
+  };
+}
+
+/**
  * Structured pino logs. Requests are logged by method, masked path, status and time: never headers
  * (keys, cookies), bodies or query strings, so no phone, email, token or comment reaches a log.
  */
@@ -42,12 +72,7 @@ export class LoggingModule {
                   url: redactUrl(req.url),
                 }),
                 res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-                err: (err: Error & { code?: string }) => ({
-                  type: err.name,
-                  code: err.code,
-                  message: err.message,
-                  stack: err.stack,
-                }),
+                err: errorForLog,
               },
               redact: {
                 paths: ['req.headers', 'res.headers', 'body', '*.password', '*.secret', '*.token'],

@@ -76,7 +76,7 @@ export class StaffSessions {
     const normalized = email.trim().toLowerCase().slice(0, 254);
     const keys = [this.throttleKey(`pair:${normalized}:${address}`), this.throttleKey(`address:${address}`)];
     const now = this.clock.now();
-    const blocked = await this.blockedFor(keys, now);
+    const blocked = await this.countAttempt(keys, now);
     if (blocked > 0) return { outcome: 'throttled', retryAfterSeconds: blocked };
 
     const users: (Omit<SessionRow, 'id' | 'user_id' | 'last_seen_at' | 'expires_at'> & {
@@ -89,11 +89,8 @@ export class StaffSessions {
     );
     const user = users[0];
     const valid = await this.hasher.verify(user?.password_hash ?? (await this.decoyHash()), password);
-    if (!user || !valid) {
-      await this.recordFailure(keys, now);
-      return { outcome: 'invalid' };
-    }
-    await this.db.query(`DELETE FROM sign_in_throttle WHERE key = $1`, [keys[0]]);
+    if (!user || !valid) return { outcome: 'invalid' };
+    await this.forgiveAttempt(keys);
     const token = randomToken(32);
     const [session] = await queryRows<{ id: string }>(
       this.db.manager,
@@ -202,29 +199,39 @@ export class StaffSessions {
     return createHmac('sha256', this.config.appSecret).update(`sign-in:${value}`).digest();
   }
 
-  private async blockedFor(keys: Buffer[], now: Date): Promise<number> {
-    const rows: { blocked_until: Date }[] = await this.db.query(
-      `SELECT max(blocked_until) AS blocked_until FROM sign_in_throttle WHERE key = ANY($1) AND blocked_until > $2`,
-      [keys, now],
-    );
-    const until = rows[0]?.blocked_until;
-    return until ? Math.ceil((until.getTime() - now.getTime()) / 1000) : 0;
-  }
-
-  /** One upsert per key; a key past its window starts counting again. */
-  private async recordFailure(keys: Buffer[], now: Date): Promise<void> {
+  /**
+   * Counts this attempt before the password is checked, in one atomic upsert per key, and answers how
+   * long the caller must wait (0: go ahead). Counting first is what makes the limit hold when many
+   * attempts arrive at once: each one sees the count of those before it, whatever their outcome.
+   * A key past its window starts counting again; a key over its limit is blocked for a window.
+   */
+  private async countAttempt(keys: Buffer[], now: Date): Promise<number> {
     const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_MS);
     const blockUntil = new Date(now.getTime() + THROTTLE_WINDOW_MS);
-    await this.db.query(
+    const rows: { blocked_until: Date | null }[] = await this.db.query(
       `INSERT INTO sign_in_throttle AS t (key, failures, window_started_at)
-       SELECT k, 1, $2 FROM unnest($1::bytea[]) AS k
+       SELECT k, 1, $2 FROM unnest($1::bytea[]) WITH ORDINALITY AS u(k, n) ORDER BY n
        ON CONFLICT (key) DO UPDATE SET
          failures = CASE WHEN t.window_started_at < $3 THEN 1 ELSE t.failures + 1 END,
          window_started_at = CASE WHEN t.window_started_at < $3 THEN $2 ELSE t.window_started_at END,
          blocked_until = CASE
-           WHEN t.window_started_at >= $3 AND t.failures + 1 >= (CASE WHEN t.key = $5 THEN $6::int ELSE $7::int END)
-           THEN $4 ELSE t.blocked_until END`,
+           WHEN t.blocked_until > $2 THEN t.blocked_until
+           WHEN t.window_started_at >= $3
+                AND t.failures + 1 > (CASE WHEN t.key = $5 THEN $6::int ELSE $7::int END) THEN $4
+           ELSE NULL END
+       RETURNING blocked_until`,
       [keys, now, windowStart, blockUntil, keys[0], PAIR_FAILURES, ADDRESS_FAILURES],
+    );
+    const until = Math.max(0, ...rows.map((r) => r.blocked_until?.getTime() ?? 0));
+    return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
+  }
+
+  /** A successful sign-in clears its pair and does not count against its address. */
+  private async forgiveAttempt(keys: Buffer[]): Promise<void> {
+    await this.db.query(
+      `WITH pair AS (DELETE FROM sign_in_throttle WHERE key = $1)
+       UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0) WHERE key = $2`,
+      [keys[0], keys[1]],
     );
   }
 

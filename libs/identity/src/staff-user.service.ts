@@ -117,7 +117,7 @@ export class StaffUserService {
     }));
   }
 
-  /** Changes a user's role or disables them; disabling ends their sessions at once (sessions join on disabled_at). */
+  /** Changes a user's role or disables them; disabling revokes their sessions. */
   async update(actor: Actor, id: string, change: { role?: string; disabled?: boolean }): Promise<void> {
     if (change.role !== undefined && !(STAFF_ROLES as readonly string[]).includes(change.role))
       throw new ValidationFailedException([
@@ -136,20 +136,24 @@ export class StaffUserService {
       role: (change.role as StaffRole | undefined) ?? user.role,
       disabled: change.disabled ?? before.disabled,
     };
-    await this.users.update(
-      { id },
-      {
-        role: after.role,
-        disabledAt: after.disabled ? (user.disabledAt ?? this.clock.now()) : null,
-        updatedAt: this.clock.now(),
-      },
-    );
-    await this.audit.record(actor, {
-      action: 'staff_user.updated',
-      entityType: 'staff_user',
-      entityId: id,
-      before,
-      after,
+    const now = this.clock.now();
+    await this.users.manager.transaction(async (manager) => {
+      await manager.update(
+        StaffUserEntity,
+        { id },
+        { role: after.role, disabledAt: after.disabled ? (user.disabledAt ?? now) : null, updatedAt: now },
+      );
+      // Disabling revokes the user's sessions for good: re-enabling later must not bring an old cookie back.
+      if (after.disabled && !before.disabled)
+        await manager.query(
+          `UPDATE staff_session SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
+          [id, now],
+        );
+      await this.audit.record(
+        actor,
+        { action: 'staff_user.updated', entityType: 'staff_user', entityId: id, before, after },
+        manager,
+      );
     });
   }
 

@@ -25,7 +25,7 @@ export class OutboxQueries {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(cursor?: string, limit = 25): Promise<{ items: OutboxMessage[]; nextCursor: string | null }> {
-    const after = decodeCursor(cursor, ['string', 'string']);
+    const after = decodeCursor(cursor, ['timestamp', 'uuid']);
     const params: unknown[] = [limit + 1];
     const where = ["m.transport = 'outbox'"];
     if (after)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackTaskOpener } from '@app/callbacks';
 import { WebhookOutbox } from '@app/webhooks';
-import { Clock, DomainException, NotFoundException, ValidationFailedException } from '@app/core';
+import { Clock, DomainException, isStorableText, NotFoundException, ValidationFailedException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { tagComment } from './comment-tags';
 import { scoreAnswers } from './scoring';
@@ -46,7 +46,7 @@ export function checkComment(comment: string | null | undefined): string | null 
     throw new ValidationFailedException([
       { path: 'comment', message: `must be at most ${COMMENT_MAX_LENGTH} characters` },
     ]);
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) {
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) || !isStorableText(text)) {
     throw new ValidationFailedException([
       { path: 'comment', message: 'must not contain control characters' },
     ]);
@@ -104,7 +104,10 @@ export class RecordResponse {
       ['invitationId' in locator ? locator.invitationId : locator.tokenHash],
     );
     const invitation = rows[0];
-    if (!invitation) throw new NotFoundException('The invitation');
+    // The in-app API answers in-app invitations only: an SMS or email survey is the borrower's own to
+    // answer, and an integrator must not pre-empt it (nor the callback task it may open).
+    if (!invitation || (source === 'in_app' && invitation.channel !== 'in_app'))
+      throw new NotFoundException('The invitation');
     if (invitation.status === 'answered')
       throw new DomainException('already_answered', 'This survey has been answered already.');
     if (

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import { errorForLog } from '@app/core';
 import type { FastifyReply } from 'fastify';
 import { toProblem } from '../http/problem.filter';
 import type { ConsoleRequest } from './console-auth';
@@ -30,11 +31,7 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
       return;
     }
     if (problem.status >= 500) {
-      const e = error as { name?: string; code?: string; stack?: string };
-      this.logger.error(
-        { err: { name: e?.name, code: e?.code, stack: e?.stack }, reqId: request.id },
-        'Console error',
-      );
+      this.logger.error({ err: errorForLog(error), reqId: request.id }, 'Console error');
     }
     const session = request.staffSession ?? null;
     const locale = session?.user.locale ?? 'en';

@@ -16,6 +16,7 @@ import {
   ValidateNested,
   registerDecorator,
 } from 'class-validator';
+import { isStorableText } from '@app/core';
 import { IsE164, IsSafeText } from '../http/validators';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -29,7 +30,7 @@ function IsFlatAttributes(): PropertyDecorator {
       propertyName: propertyName as string,
       options: {
         message:
-          '$property must be an object of at most 50 keys with string (≤ 500), number or boolean values',
+          '$property must be an object of at most 50 keys with string (≤ 500, no NUL or unpaired surrogates), number or boolean values',
       },
       validator: {
         validate: (value: unknown) =>
@@ -40,10 +41,11 @@ function IsFlatAttributes(): PropertyDecorator {
           Object.entries(value).every(
             ([k, v]) =>
               k.length <= 100 &&
+              isStorableText(k) &&
               (v === null ||
                 typeof v === 'number' ||
                 typeof v === 'boolean' ||
-                (typeof v === 'string' && v.length <= 500)),
+                (typeof v === 'string' && v.length <= 500 && isStorableText(v))),
           ),
       },
     });

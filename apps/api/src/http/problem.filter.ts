@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainException, ErrorCode, FieldError } from '@app/core';
+import { DomainException, ErrorCode, errorForLog, FieldError } from '@app/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Every domain code has exactly one HTTP status; the compiler checks the table is complete. */
@@ -133,12 +133,7 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const problem = toProblem(error);
     if (problem.status >= 500) {
-      // Only the error's class, code and stack: a database error's `detail` can quote personal data.
-      const e = error as { name?: string; code?: string; message?: string; stack?: string };
-      this.logger.error(
-        { err: { name: e?.name, code: e?.code, message: e?.message, stack: e?.stack }, reqId: request.id },
-        'Unhandled error',
-      );
+      this.logger.error({ err: errorForLog(error), reqId: request.id }, 'Unhandled error');
     }
     if (problem.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
     if (problem.code === 'unavailable') reply.header('Retry-After', '1');

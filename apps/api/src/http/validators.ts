@@ -2,7 +2,7 @@ import { registerDecorator, ValidationOptions } from 'class-validator';
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { FieldError } from '@app/core';
+import { FieldError, isStorableText } from '@app/core';
 import { flattenValidationErrors } from './validation.pipe';
 
 // Control characters (C0, DEL, C1) and bidirectional overrides/isolates: never legitimate in our text fields.
@@ -29,6 +29,7 @@ export function IsSafeText(
       validator: {
         validate: (value: unknown) =>
           typeof value === 'string' &&
+          isStorableText(value) &&
           (options.identifier
             ? !UNSAFE_ID.test(value) && value.trim() === value && value.length > 0
             : !UNSAFE.test(value)),
