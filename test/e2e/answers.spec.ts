@@ -148,7 +148,8 @@ describe('answers: in-app API, survey page, SMS replies; low scores become callb
           preferredChannel,
           borrower: { email: `in-app-${preferredChannel}@example.ru` },
         });
-        const channel = (await sql.query(`SELECT channel FROM invitation WHERE id = $1`, [id])).rows[0].channel;
+        const channel = (await sql.query(`SELECT channel FROM invitation WHERE id = $1`, [id])).rows[0]
+          .channel;
         expect(channel).toBe(preferredChannel);
         const response = await respond(id, { answers: { satisfaction: 1 } });
         expect(response).toMatchObject({ status: 404, body: { code: 'not_found' } });

@@ -354,6 +354,25 @@ describe('POST /api/v1/contact-events', () => {
       expect(response.body.results[4]!.body).toEqual(response.body.results[0]!.body);
     });
 
+    it('refuses an item whose attributes PostgreSQL cannot store (NUL, a lone surrogate) alone, so a retry of the rest succeeds', async () => {
+      const good = contactEvent();
+      const response = await batch([
+        good,
+        { ...contactEvent(), attributes: { note: 'a\u0000b' } },
+        { ...contactEvent(), attributes: { ['key\ud800']: 'x' } },
+        { ...contactEvent(), attributes: { note: 'half \udc00 pair' } },
+      ]);
+      expect(response.status).toBe(200);
+      expect(response.body.results.map((r) => r.status)).toEqual([202, 400, 400, 400]);
+      for (const result of response.body.results.slice(1))
+        expect(result.body).toMatchObject({
+          code: 'validation_failed',
+          errors: [expect.objectContaining({ path: 'attributes' })],
+        });
+      const single = await post({ ...contactEvent(), attributes: { note: 'a\u0000b' } });
+      expect(single.status).toBe(400);
+    });
+
     it('applies the contact cap inside one batch', async () => {
       const borrower = { externalId: `batch-cap-${Date.now()}` };
       const response = await batch([

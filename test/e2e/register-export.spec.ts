@@ -180,6 +180,8 @@ describe('complaint register export', () => {
     'to=2026-11-30',
     'from=2026-11-30&to=2026-11-01',
     'from=2026-02-30&to=2026-03-01',
+    'from=0000-01-01&to=2026-03-01',
+    'from=2026-01-01&to=0000-12-31',
     'from=yesterday&to=today',
     'from=2026-11-01&to=2026-11-30&format=pdf',
     "from=2026-11-01&to=2026-11-30&format=csv'%3B--",

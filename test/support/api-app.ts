@@ -18,7 +18,12 @@ export interface RunningApi {
 
 /** The real API application on its own test database, listening on loopback. */
 export async function startTestApi(
-  options: { env?: Record<string, string>; clock?: Clock; imports?: ApiOptions['imports'] } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    imports?: ApiOptions['imports'];
+    logDestination?: NodeJS.WritableStream;
+  } = {},
 ): Promise<RunningApi> {
   const db = await createTestDatabase();
   const config = loadConfig(
@@ -30,6 +35,7 @@ export async function startTestApi(
     databaseUrl: db.url,
     clock: options.clock,
     imports: options.imports,
+    logDestination: options.logDestination,
   });
   const baseUrl = await listen(app);
   return {

@@ -39,6 +39,8 @@ export interface ApiOptions {
   clock?: Clock;
   /** Extra modules (tests mount probe controllers here). */
   imports?: DynamicModule['imports'];
+  /** Where logs go (stdout by default; tests read them). */
+  logDestination?: NodeJS.WritableStream;
 }
 
 @Module({})
@@ -48,7 +50,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config, options.clock),
-        LoggingModule.forRoot({ level: options.config.logLevel, http: true }),
+        LoggingModule.forRoot({
+          level: options.config.logLevel,
+          http: true,
+          destination: options.logDestination,
+        }),
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'resonance-api' }),
         AuditModule,
         IdentityModule,

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
+import { ROUTE_PATTERN } from '@app/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiOptions, AppModule } from './app.module';
 import { BODY_LIMIT_BYTES, useJsonBodyParser } from './http/json-body';
@@ -38,10 +39,15 @@ export async function createApi(options: ApiOptions): Promise<NestFastifyApplica
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie as unknown as Parameters<NestFastifyApplication['register']>[0]);
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    (request.raw as { [ROUTE_PATTERN]?: unknown })[ROUTE_PATTERN] = request.routeOptions.url;
+    done();
+  });
   useJsonBodyParser(app);
   app.useGlobalGuards(new StorableInputGuard());
   app.useGlobalPipes(createValidationPipe());
-  app.get(PrometheusService).instrument(app.getHttpAdapter().getInstance() as unknown as FastifyInstance);
+  app.get(PrometheusService).instrument(fastify);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { isIsoDate, isUuid, NotFoundException, ValidationFailedException, decodeCursor, encodeCursor } from '@app/core';
+import {
+  isIsoDate,
+  isUuid,
+  NotFoundException,
+  ValidationFailedException,
+  decodeCursor,
+  encodeCursor,
+} from '@app/core';
 import { DataSource } from 'typeorm';
 import { complaintSummary, ComplaintSummary } from './complaint-workflow.service';
 import { CLASSIFICATIONS, ComplaintRow } from './complaint.model';
@@ -25,7 +32,6 @@ export interface ComplaintDetail extends ComplaintListItem {
   extensionReason: string | null;
   borrower: { externalId: string };
 }
-
 
 /** Reads of the complaint register. Every read is written to the audit log: who looked, at what. */
 @Injectable()

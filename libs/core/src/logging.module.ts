@@ -2,13 +2,18 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Paths whose last segment is a credential (survey and unsubscribe tokens). */
-const TOKEN_PATHS = /^\/(s|u)\/[^/?#]+/;
+/** Set on the raw request by the HTTP app once routed: the route's pattern, e.g. `/s/:token`. */
+export const ROUTE_PATTERN = Symbol('resonance.routePattern');
 
-/** The path only, with tokens masked: query strings can carry filters with personal data. */
-export function redactUrl(url: string | undefined): string {
-  const path = (url ?? '').split('?')[0] ?? '';
-  return path.replace(TOKEN_PATHS, (_, kind: string) => `/${kind}/:token`);
+/**
+ * The path as it may be logged: the matched route's pattern (`/api/v1/invitations/:id`), never the
+ * values in it, which can be tokens, borrowers' ids or whatever a client typed; for a path that
+ * matched no route, its first segment only. Query strings never (filters can carry personal data).
+ */
+export function redactUrl(url: string | undefined, pattern?: unknown): string {
+  if (typeof pattern === 'string' && pattern !== '') return pattern;
+  const first = /^\/([a-z][a-z0-9-]{0,30})(?=[/?#]|$)/.exec(url ?? '');
+  return first ? `/${first[1]}/*` : '/*';
 }
 
 /**
@@ -16,7 +21,12 @@ export function redactUrl(url: string | undefined): string {
  * stack's frames, but never its message, which can quote input (`invalid input syntax for type uuid:
  * "<what the client sent>"`, a constraint's `Key (email)=(...)`).
  */
-export function errorForLog(error: unknown): { type?: string; code?: string; routine?: string; stack?: string } {
+export function errorForLog(error: unknown): {
+  type?: string;
+  code?: string;
+  routine?: string;
+  stack?: string;
+} {
   const e = (error && typeof error === 'object' ? error : {}) as {
     name?: unknown;
     code?: unknown;
@@ -66,10 +76,10 @@ export class LoggingModule {
                 : false,
               quietReqLogger: true,
               serializers: {
-                req: (req: IncomingMessage & { id?: unknown }) => ({
+                req: (req: IncomingMessage & { id?: unknown; [ROUTE_PATTERN]?: unknown }) => ({
                   id: req.id,
                   method: req.method,
-                  url: redactUrl(req.url),
+                  url: redactUrl(req.url, req[ROUTE_PATTERN]),
                 }),
                 res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
                 err: errorForLog,

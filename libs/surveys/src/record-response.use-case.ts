@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackTaskOpener } from '@app/callbacks';
 import { WebhookOutbox } from '@app/webhooks';
-import { Clock, DomainException, isStorableText, NotFoundException, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  DomainException,
+  isStorableText,
+  NotFoundException,
+  ValidationFailedException,
+} from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { tagComment } from './comment-tags';
 import { scoreAnswers } from './scoring';

@@ -395,11 +395,7 @@ export class AdminController {
     @Query() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const requested = Number(queryText(query, 'year', 4));
-    const year =
-      Number.isInteger(requested) && requested >= 2000 && requested <= 2100
-        ? requested
-        : DateTime.fromJSDate(this.clock.now(), { zone: this.config.lenderTimeZone }).year;
+    const year = this.calendarYear(queryText(query, 'year', 4));
     await this.showCalendar(reply, session, year, 200, { notice: queryText(query, 'notice', 40) ?? null });
   }
 
@@ -410,7 +406,7 @@ export class AdminController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const day = field(form, 'day') ?? '';
-    const year = /^\d{4}/.test(day) ? Number(day.slice(0, 4)) : DateTime.now().year;
+    const year = this.calendarYear(day.slice(0, 4));
     await submitForm(
       reply,
       `/console/admin/calendar?year=${year}&notice=day_saved`,
@@ -422,6 +418,14 @@ export class AdminController {
           note: field(form, 'note') ?? null,
         }),
     );
+  }
+
+  /** The calendar year a page shows: the one asked for when it is 2000–2100, else this year. */
+  private calendarYear(text: string | undefined): number {
+    const requested = Number(text);
+    return Number.isInteger(requested) && requested >= 2000 && requested <= 2100
+      ? requested
+      : DateTime.fromJSDate(this.clock.now(), { zone: this.config.lenderTimeZone }).year;
   }
 
   private async showCalendar(

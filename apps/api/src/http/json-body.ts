@@ -25,6 +25,8 @@ export function jsonDepth(value: unknown): number {
  */
 export function useJsonBodyParser(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // Fastify parses text/plain by default; nothing here takes it, so it is a 415 like any other type.
+  fastify.removeContentTypeParser('text/plain');
   const parse = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser(
     ['application/json', 'application/problem+json'],

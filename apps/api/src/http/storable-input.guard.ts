@@ -5,13 +5,15 @@ import { FieldError, isStorableText, ValidationFailedException } from '@app/core
 function unstorable(source: string, value: unknown, found: FieldError[], path = source): void {
   if (found.length >= 10) return;
   if (typeof value === 'string') {
-    if (!isStorableText(value)) found.push({ path, message: 'must not contain NUL or unpaired surrogate characters' });
+    if (!isStorableText(value))
+      found.push({ path, message: 'must not contain NUL or unpaired surrogate characters' });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => unstorable(source, item, found, `${path}[${i}]`));
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       const safeKey = isStorableText(key) ? key.slice(0, 50) : '?';
-      if (safeKey === '?') found.push({ path: `${path}.?`, message: 'a name must not contain NUL or unpaired surrogates' });
+      if (safeKey === '?')
+        found.push({ path: `${path}.?`, message: 'a name must not contain NUL or unpaired surrogates' });
       unstorable(source, item, found, `${path}.${safeKey}`);
     }
   }
