@@ -50,7 +50,7 @@ describe('outbound webhooks', () => {
 
   beforeAll(async () => {
     receiver = await new Receiver().start();
-    api = await startTestApi({ clock });
+    api = await startTestApi({ clock, env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
     key = (
       await api.app
         .get(ApiKeyService)

@@ -61,6 +61,8 @@ export class AppConfig {
   readonly retention!: { responseDays: number; complaintDays: number };
   /** `PUBLIC_RATE_LIMIT`: requests per minute one address may make to the public survey pages. */
   readonly publicRateLimit!: number;
+  /** `WEBHOOK_ALLOW_PRIVATE_NETWORKS`: outbound webhooks may target loopback and private addresses. */
+  readonly webhookAllowPrivateNetworks!: boolean;
 
   static of(values: AppConfig): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -216,6 +218,11 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
   }
 
   const demoData = parseBoolean('DEMO_DATA', read(env, 'DEMO_DATA'), databaseUrl === null);
+  const webhookAllowPrivateNetworks = parseBoolean(
+    'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+    read(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'),
+    databaseUrl === null,
+  );
   const logLevel = oneOf('LOG_LEVEL', read(env, 'LOG_LEVEL') ?? 'info', LOG_LEVELS);
   const lenderName = read(env, 'LENDER_NAME') ?? 'Resonance';
   if (lenderName.length > 16 || /[\u0000-\u001f\u007f<>{}]/.test(lenderName)) {
@@ -270,6 +277,7 @@ export function loadConfig(env: Env, mode: LaunchMode, cwd = process.cwd()): App
     runWorker,
     bootstrapAdmin,
     demoData,
+    webhookAllowPrivateNetworks,
     logLevel,
     lenderName,
     brandColor,

@@ -31,6 +31,10 @@ const SCALES = {
   CLI: { min: 0, max: 10, count: 3 },
 } as const;
 
+const MAX_PROMPT = 300;
+const MAX_DELAY_SECONDS = 30 * 86_400;
+const MAX_EXPIRY_SECONDS = 90 * 86_400;
+
 /** The rules every version of a programme keeps, whatever an admin edits. */
 export function validateSurvey(survey: Survey): FieldError[] {
   const errors: FieldError[] = [];
@@ -52,6 +56,11 @@ export function validateSurvey(survey: Survey): FieldError[] {
       }
     }
   });
+  for (const locale of ['ru', 'en'] as const) {
+    const prompt = survey.commentPrompt?.[locale];
+    if (prompt !== undefined && prompt !== null && (typeof prompt !== 'string' || prompt.length > MAX_PROMPT))
+      errors.push({ path: `commentPrompt.${locale}`, message: `must be at most ${MAX_PROMPT} characters` });
+  }
   if (new Set(survey.questions.map((q) => q.id)).size !== survey.questions.length)
     errors.push({ path: 'questions', message: 'question ids must differ' });
   if (
@@ -74,10 +83,14 @@ export function validateSurvey(survey: Survey): FieldError[] {
       message: `must be within the ${scale.min}–${scale.max} scale, below its top`,
     });
   }
-  if (!Number.isInteger(survey.delaySeconds) || survey.delaySeconds < 0)
-    errors.push({ path: 'delaySeconds', message: 'must be a whole number ≥ 0' });
-  if (!Number.isInteger(survey.expirySeconds) || survey.expirySeconds < 3600)
-    errors.push({ path: 'expirySeconds', message: 'must be at least an hour' });
+  if (!Number.isInteger(survey.delaySeconds) || survey.delaySeconds < 0 || survey.delaySeconds > MAX_DELAY_SECONDS)
+    errors.push({ path: 'delaySeconds', message: 'must be a whole number from 0 to 30 days' });
+  if (
+    !Number.isInteger(survey.expirySeconds) ||
+    survey.expirySeconds < 3600 ||
+    survey.expirySeconds > MAX_EXPIRY_SECONDS
+  )
+    errors.push({ path: 'expirySeconds', message: 'must be from an hour to 90 days' });
   if (
     survey.reminderDelaySeconds !== null &&
     !(survey.reminderDelaySeconds > 0 && survey.reminderDelaySeconds < survey.expirySeconds)

@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import { Clock, openSecret } from '@app/core';
 import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
+import { postWebhook, PrivateAddressError } from './webhook-target';
 import { signWebhook } from './webhook-signature';
 
 const LEASE_MS = 60_000;
@@ -61,11 +62,9 @@ export class DeliverWebhooks {
         let status: number | null = null;
         let error: string | null = null;
         try {
-          const response = await fetch(delivery.url, {
-            method: 'POST',
-            redirect: 'manual',
-            signal: AbortSignal.timeout(TIMEOUT_MS),
-            headers: {
+          status = await postWebhook(
+            delivery.url,
+            {
               'content-type': 'application/json',
               'user-agent': 'Resonance-Webhooks/1',
               'webhook-id': delivery.id,
@@ -78,11 +77,15 @@ export class DeliverWebhooks {
               ),
             },
             body,
-          });
-          status = response.status;
-          await response.body?.cancel();
+            { allowPrivate: this.config.webhookAllowPrivateNetworks, timeoutMs: TIMEOUT_MS },
+          );
         } catch (e) {
-          error = (e as { name?: string }).name === 'TimeoutError' ? 'timeout' : 'connection';
+          error =
+            e instanceof PrivateAddressError
+              ? 'private_address'
+              : (e as { name?: string }).name === 'TimeoutError'
+                ? 'timeout'
+                : 'connection';
         }
         if (status !== null && status >= 200 && status < 300) {
           delivered += 1;

@@ -12,6 +12,7 @@ import {
   ValidationFailedException,
 } from '@app/core';
 import { DataSource } from 'typeorm';
+import { webhookUrlProblem } from './webhook-target';
 import { isWebhookEvent, WEBHOOK_EVENTS } from './webhook-events';
 
 export interface CreatedEndpoint {
@@ -34,14 +35,9 @@ export class WebhookEndpoints {
   async create(actor: Actor, input: { url: string; events: string[] }): Promise<CreatedEndpoint> {
     const errors: FieldError[] = [];
     let url = '';
-    try {
-      const parsed = new URL(input.url);
-      if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.password)
-        throw new Error();
-      url = parsed.toString();
-    } catch {
-      errors.push({ path: 'url', message: 'must be an http(s) URL without credentials' });
-    }
+    const problem = webhookUrlProblem(input.url, this.config.webhookAllowPrivateNetworks);
+    if (problem) errors.push({ path: 'url', message: problem });
+    else url = new URL(input.url).toString();
     const events = [...new Set(input.events)];
     if (events.length === 0 || !events.every(isWebhookEvent))
       errors.push({ path: 'events', message: `must be one or more of ${WEBHOOK_EVENTS.join(', ')}` });
