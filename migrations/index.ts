@@ -7,6 +7,7 @@ import { QueueIndexes1795300500000 } from './1795300500000-QueueIndexes';
 import { ConsoleSessions1795300600000 } from './1795300600000-ConsoleSessions';
 import { MetricRollups1795300700000 } from './1795300700000-MetricRollups';
 import { Retention1795300800000 } from './1795300800000-Retention';
+import { ComplaintsUndeletable1795300900000 } from './1795300900000-ComplaintsUndeletable';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ConsoleSessions1795300600000,
   MetricRollups1795300700000,
   Retention1795300800000,
+  ComplaintsUndeletable1795300900000,
 ];

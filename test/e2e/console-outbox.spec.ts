@@ -71,7 +71,10 @@ describe('the console Outbox', () => {
     const id = /action="\/console\/outbox\/([0-9a-f-]{36})\/reply"/.exec(page.text)![1]!;
     const replied = await expert.post(`/console/outbox/${id}/reply`, { body: ' 2 ' });
     expect(replied.status).toBe(303);
-    expect(replied.headers.get('location')).toMatch(/^\/console\/outbox\?notice=replied&answer=/);
+    const location = replied.headers.get('location')!;
+    expect(location).toMatch(/^\/console\/outbox\?notice=replied&answer=.+&sig=/);
+    const answer = new URL(location, api.baseUrl).searchParams.get('answer')!;
+    expect((await expert.get(location)).text).toContain(answer.slice(0, 20));
     await expert.post(`/console/outbox/${id}/reply`, { body: 'Долго ждал ответа в чате' });
     const { rows } = await sql.query(
       `SELECT r.score, r.comment, r.source, t.status FROM response r JOIN callback_task t ON t.response_id = r.id
@@ -84,6 +87,18 @@ describe('the console Outbox', () => {
       `SELECT count(*)::int AS n FROM audit_log WHERE action = 'outbox.sms_reply_simulated'`,
     );
     expect(audit.rows[0].n).toBe(2);
+  });
+
+  it('shows in its banner only reply text this server signed, never text from a crafted link', async () => {
+    const crafted = 'Your account is locked: call +7 900 000-00-00';
+    for (const query of [
+      `notice=replied&answer=${encodeURIComponent(crafted)}`,
+      `notice=replied&answer=${encodeURIComponent(crafted)}&sig=AAAA`,
+    ]) {
+      const page = await expert.get(`/console/outbox?${query}`);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('Your account is locked');
+    }
   });
 
   it('refuses a reply to a message that is not an outbox SMS', async () => {

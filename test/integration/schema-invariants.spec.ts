@@ -45,6 +45,21 @@ describe('schema invariants held by the database', () => {
     expect(rows).toEqual([{ action: 'test.done' }]);
   });
 
+  it('never deletes a complaint: DELETE and TRUNCATE are rejected, whoever connects', async () => {
+    const { borrowerId } = await seedInvitation();
+    await client.query(
+      `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, registered_at, due_at)
+       VALUES (2026, 999001, $1, 'letter', 'other', 'Письмо', now(), now() + interval '21 days')`,
+      [borrowerId],
+    );
+    await expect(client.query(`DELETE FROM complaint WHERE register_no = '2026-999001'`)).rejects.toThrow(
+      /never deleted/,
+    );
+    await expect(client.query(`TRUNCATE complaint CASCADE`)).rejects.toThrow(/never deleted/);
+    const { rows } = await client.query(`SELECT substance FROM complaint WHERE register_no = '2026-999001'`);
+    expect(rows).toEqual([{ substance: 'Письмо' }]);
+  });
+
   it('allows one contact event per external id', async () => {
     const { borrowerId } = await seedInvitation();
     const insert = () =>

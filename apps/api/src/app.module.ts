@@ -18,6 +18,7 @@ import { ContactEventsController } from './contact-events/contact-events.control
 import { InvitationsController } from './invitations/invitations.controller';
 import { UnsubscribeController } from './public/unsubscribe.controller';
 import { SurveyPageController } from './public/survey-page.controller';
+import { PublicRateLimits } from './http/public-rate-limits.service';
 import { PageRenderer } from './public/page-renderer.service';
 import { FaviconController } from './public/favicon.controller';
 import { CallbackTasksController } from './callbacks/callback-tasks.controller';
@@ -89,6 +90,7 @@ export class AppModule {
         ApiKeyGuard,
         RegisterAccessGuard,
         PageRenderer,
+        PublicRateLimits,
         ...CONSOLE_PROVIDERS,
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

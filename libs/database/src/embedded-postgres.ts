@@ -170,7 +170,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function readPassword(file: string): string {
+/** A generated password kept in a 0600 file under DATA_DIR, made on first use. */
+export function readPassword(file: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const password = randomBytes(24).toString('base64url');
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
@@ -220,8 +221,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   const pgCtl = join(bin, 'pg_ctl');
+  const ownerFile = join(options.dataDir, 'postgres.owner');
+  const stopServer = async () => {
+    await run(pgCtl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60'], user, [0, 3]);
+    rmSync(ownerFile, { force: true });
+  };
   const status = await run(pgCtl, ['status', '-D', clusterDir], user, [0, 3, 4]);
-  if (status.code === 0) return attached(clusterDir, password, false, async () => undefined);
+  if (status.code === 0) {
+    // Running: another live process's (the CLI beside `npm start`), or left behind by one that was
+    // killed. An orphan is adopted, so it is stopped when this process exits.
+    if (adoptOrphan(ownerFile)) return attached(clusterDir, password, true, stopServer);
+    return attached(clusterDir, password, false, async () => undefined);
+  }
 
   const port = options.port ?? (await freePort());
   const settings: Record<string, string | number> = {
@@ -234,6 +245,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ...options.settings,
   };
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
+  // Named before the server starts, so a process attaching meanwhile sees a live owner.
+  writeFileSync(ownerFile, `${process.pid}\n`);
   try {
     await run(
       pgCtl,
@@ -254,12 +267,47 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     // Another process with the same DATA_DIR may have started it a moment before us.
     const again = await run(pgCtl, ['status', '-D', clusterDir], user, [0, 3, 4]);
-    if (again.code !== 0) throw error;
+    if (again.code !== 0) {
+      rmSync(ownerFile, { force: true });
+      throw error;
+    }
     return attached(clusterDir, password, false, async () => undefined);
   }
-  return attached(clusterDir, password, true, async () => {
-    await run(pgCtl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60'], user, [0, 3]);
-  });
+  return attached(clusterDir, password, true, stopServer);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes over a running server whose starter is gone (`DATA_DIR/postgres.owner` names a dead process,
+ * or no process). The stale owner file is renamed away first: of two processes adopting at once,
+ * only one rename succeeds, and the other attaches without owning.
+ */
+function adoptOrphan(ownerFile: string): boolean {
+  let owner = Number.NaN;
+  try {
+    owner = Number(readFileSync(ownerFile, 'utf8').trim());
+  } catch {
+    // no owner file: started by a version that did not write one, or by hand
+  }
+  if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) return false;
+  const claim = `${ownerFile}.${process.pid}`;
+  try {
+    if (existsSync(ownerFile)) renameSync(ownerFile, claim);
+    writeFileSync(ownerFile, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(claim, { force: true });
+  }
 }
 
 function attached(

@@ -1,5 +1,6 @@
-import { ensureDatabase, withDatabaseName } from './connection';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { join } from 'node:path';
+import { ensureAppRole } from './connection';
+import { EmbeddedPostgres, readPassword, startEmbeddedPostgres } from './embedded-postgres';
 import { runMigrations } from './migrations';
 
 export interface DatabaseRuntime {
@@ -24,12 +25,15 @@ export async function openDatabase(
 ): Promise<DatabaseRuntime> {
   let embedded: EmbeddedPostgres | null = null;
   let url = source.databaseUrl;
-  if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: source.dataDir });
-    url = withDatabaseName(embedded.url, EMBEDDED_DATABASE_NAME);
-    await ensureDatabase(url);
-  }
   try {
+    if (!url) {
+      embedded = await startEmbeddedPostgres({ dataDir: source.dataDir });
+      url = await ensureAppRole(
+        embedded.url,
+        EMBEDDED_DATABASE_NAME,
+        readPassword(join(source.dataDir, 'resonance-password')),
+      );
+    }
     const applied = options.migrate ? await runMigrations(url) : [];
     return { url, embedded, applied, stop: async () => embedded?.stop() };
   } catch (error) {

@@ -83,7 +83,11 @@ export function validateSurvey(survey: Survey): FieldError[] {
       message: `must be within the ${scale.min}–${scale.max} scale, below its top`,
     });
   }
-  if (!Number.isInteger(survey.delaySeconds) || survey.delaySeconds < 0 || survey.delaySeconds > MAX_DELAY_SECONDS)
+  if (
+    !Number.isInteger(survey.delaySeconds) ||
+    survey.delaySeconds < 0 ||
+    survey.delaySeconds > MAX_DELAY_SECONDS
+  )
     errors.push({ path: 'delaySeconds', message: 'must be a whole number from 0 to 30 days' });
   if (
     !Number.isInteger(survey.expirySeconds) ||

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { NotFoundException } from '@app/core';
+import { constantTimeEqual, NotFoundException } from '@app/core';
 import { StaffSession } from '@app/identity';
 import { HandleSmsReply, OutboxQueries } from '@app/messaging';
 import { maskEmail, maskPhone } from '@app/callbacks';
@@ -70,7 +70,7 @@ export class OutboxController {
         })),
         nextPage: page.nextCursor ? `?cursor=${encodeURIComponent(page.nextCursor)}` : null,
         notice: queryText(query, 'notice', 40) ?? null,
-        answer: queryText(query, 'answer', 400) ?? null,
+        answer: this.verifiedAnswer(session, queryText(query, 'answer', 400), queryText(query, 'sig', 100)),
       },
     );
   }
@@ -96,10 +96,26 @@ export class OutboxController {
       entityType: 'message',
       entityId: id,
     });
+    const shown = answer?.slice(0, 400);
     const params = new URLSearchParams({
       notice: 'replied',
-      ...(answer ? { answer: answer.slice(0, 400) } : {}),
+      ...(shown ? { answer: shown, sig: this.answerSignature(session, shown) } : {}),
     });
     seeOther(reply, `/console/outbox?${params}`);
+  }
+
+  /**
+   * The reply the simulated SMS got, carried through the redirect with a signature bound to this
+   * session: the banner shows only text this server wrote, never what a crafted link puts there.
+   */
+  private answerSignature(session: StaffSession, answer: string): string {
+    return createHmac('sha256', this.config.appSecret)
+      .update(`outbox-answer:${session.id}:${answer}`)
+      .digest('base64url');
+  }
+
+  private verifiedAnswer(session: StaffSession, answer?: string, signature?: string): string | null {
+    if (!answer || !signature) return null;
+    return constantTimeEqual(signature, this.answerSignature(session, answer)) ? answer : null;
   }
 }

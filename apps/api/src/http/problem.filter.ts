@@ -137,6 +137,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (problem.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
     if (problem.code === 'unavailable') reply.header('Retry-After', '1');
+    if (problem.code === 'rate_limited' && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '60');
     void reply.status(problem.status).type('application/problem+json').send(problem);
   }
 }

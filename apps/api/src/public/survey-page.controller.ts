@@ -13,7 +13,7 @@ import {
   UpdateComment,
 } from '@app/surveys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimiter } from '../http/rate-limiter';
+import { PublicRateLimits } from '../http/public-rate-limits.service';
 import { PageLocale, PageRenderer } from './page-renderer.service';
 
 type Form = Record<string, unknown>;
@@ -26,9 +26,6 @@ type Form = Record<string, unknown>;
 @ApiExcludeController()
 @Controller('s')
 export class SurveyPageController {
-  private readonly perIp: RateLimiter;
-  private readonly perToken = new RateLimiter(30, 60_000);
-
   constructor(
     private readonly invitations: InvitationQueries,
     private readonly responses: RecordResponse,
@@ -36,9 +33,8 @@ export class SurveyPageController {
     private readonly pages: PageRenderer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {
-    this.perIp = new RateLimiter(config.publicRateLimit, 60_000);
-  }
+    private readonly limits: PublicRateLimits,
+  ) {}
 
   @Get(':token')
   async show(
@@ -159,7 +155,7 @@ export class SurveyPageController {
     reply: FastifyReply,
   ): Promise<{ invitation: TokenInvitation; locale: PageLocale } | null> {
     const requested = lang === 'en' || lang === 'ru' ? lang : null;
-    if (!this.perIp.hit(req.ip) || !this.perToken.hit(token.slice(0, 64))) {
+    if (!this.limits.allowPage(req.ip, token)) {
       this.message(reply, 429, requested ?? this.config.defaultLocale, 'tooManyTitle', 'tooManyText');
       return null;
     }

@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import { OptOutService, TOKEN_PATTERN } from '@app/surveys';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PublicRateLimits } from '../http/public-rate-limits.service';
 import { PageLocale, PageRenderer } from './page-renderer.service';
 
 /**
@@ -16,11 +17,19 @@ export class UnsubscribeController {
     private readonly optOut: OptOutService,
     private readonly pages: PageRenderer,
     private readonly config: AppConfig,
+    private readonly limits: PublicRateLimits,
   ) {}
 
   @Get(':token')
-  confirm(@Param('token') token: string, @Query('lang') lang: unknown, @Res() reply: FastifyReply): void {
+  confirm(
+    @Param('token') token: string,
+    @Query('lang') lang: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): void {
     const locale = this.locale(lang);
+    if (!this.limits.allowPage(request.ip, token))
+      return this.page(reply, 429, locale, 'tooManyTitle', 'tooManyText');
     if (!TOKEN_PATTERN.test(token)) return this.page(reply, 404, locale, 'notFoundTitle', 'notFoundText');
     this.page(reply, 200, locale, 'unsubscribeTitle', 'unsubscribeText', `/u/${token}`);
   }
@@ -29,9 +38,12 @@ export class UnsubscribeController {
   async unsubscribe(
     @Param('token') token: string,
     @Query('lang') lang: unknown,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const locale = this.locale(lang);
+    if (!this.limits.allowPage(request.ip, token))
+      return this.page(reply, 429, locale, 'tooManyTitle', 'tooManyText');
     if (!(await this.optOut.optOutEmailByToken(token)))
       return this.page(reply, 404, locale, 'notFoundTitle', 'notFoundText');
     this.page(reply, 200, locale, 'unsubscribedTitle', 'unsubscribedText');

@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import { DomainException } from '@app/core';
 import { DeliveryStatusService, HandleSmsReply, isValidTwilioSignature } from '@app/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PublicRateLimits } from '../http/public-rate-limits.service';
 
 const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
@@ -23,6 +24,7 @@ export class TwilioWebhooksController {
     private readonly config: AppConfig,
     private readonly delivery: DeliveryStatusService,
     private readonly replies: HandleSmsReply,
+    private readonly limits: PublicRateLimits,
   ) {}
 
   @Post('status')
@@ -50,6 +52,8 @@ export class TwilioWebhooksController {
     const params = this.verified(signature, body, request);
     void reply.type('text/xml; charset=utf-8');
     const { MessageSid: sid, From: from, Body: text } = params;
+    if (typeof from === 'string' && !this.limits.allowSender(from))
+      throw new DomainException('rate_limited', 'Too many messages from this number; try again in a minute.');
     if (
       typeof sid !== 'string' ||
       !MESSAGE_SID.test(sid) ||
@@ -71,6 +75,11 @@ export class TwilioWebhooksController {
     body: unknown,
     request: FastifyRequest,
   ): Record<string, unknown> {
+    if (!this.limits.allowWebhook(request.ip))
+      throw new DomainException(
+        'rate_limited',
+        'Too many requests from this address; try again in a minute.',
+      );
     const params =
       body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
     const url = `${this.config.publicBaseUrl}${request.url}`;
