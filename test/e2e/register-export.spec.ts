@@ -202,6 +202,54 @@ describe('complaint register export', () => {
     ).toBe(before);
   });
 
+  it('bounds simultaneous exports: of 150 at once every 200 is a whole, audited file and the rest are 429/503 with Retry-After, audited too', async () => {
+    const keys = await Promise.all(
+      Array.from(
+        { length: 6 },
+        async (_, i) =>
+          (
+            await api.app
+              .get(ApiKeyService)
+              .create(SYSTEM_ACTOR, { name: `storm-${i}`, scopes: ['complaints:export'] })
+          ).secret,
+      ),
+    );
+    const count = (action: string) =>
+      sql
+        .query(`SELECT count(*)::int AS n FROM audit_log WHERE action = $1`, [action])
+        .then((r) => r.rows[0].n as number);
+    const [exportedBefore, refusedBefore] = [
+      await count('complaint_register.exported'),
+      await count('complaint_register.export_refused'),
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 150 }, async (_, i) => {
+        const response = await fetchRegister(
+          'from=2026-11-01&to=2026-11-30&format=xlsx',
+          keys[i % keys.length],
+        );
+        const body = Buffer.from(await response.arrayBuffer());
+        return { status: response.status, retryAfter: response.headers.get('retry-after'), body };
+      }),
+    );
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(ok.length).toBeGreaterThanOrEqual(4);
+    expect(refused.length).toBeGreaterThan(0);
+    // A whole XLSX ends with the zip's end-of-central-directory record.
+    for (const r of ok) expect(r.body.subarray(-22).readUInt32LE(0)).toBe(0x06054b50);
+    for (const r of refused) {
+      expect([429, 503]).toContain(r.status);
+      expect(Number(r.retryAfter)).toBeGreaterThan(0);
+    }
+    expect((await count('complaint_register.exported')) - exportedBefore).toBe(ok.length);
+    expect((await count('complaint_register.export_refused')) - refusedBefore).toBe(refused.length);
+    // Nothing is left holding a slot.
+    const after = await fetchRegister('from=2026-11-01&to=2026-11-30&format=csv');
+    expect(after.status).toBe(200);
+    await after.arrayBuffer();
+  });
+
   it('needs the complaints:export scope', async () => {
     const reader = (
       await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'bi', scopes: ['complaints:read'] })

@@ -5,13 +5,25 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { FieldError, isIsoDate, startWorkerThread, ValidationFailedException } from '@app/core';
+import {
+  FieldError,
+  isIsoDate,
+  RetryLaterException,
+  startWorkerThread,
+  ValidationFailedException,
+} from '@app/core';
+import { takeSlot } from '@app/database';
 import { DataSource } from 'typeorm';
 import type { RegisterJob, RegisterMainMessage, RegisterWorkerMessage } from './register-export.worker';
 import { REGISTER_PERIOD, RegisterFilters, RegisterFormat } from './register-format';
 
 /** The export thread's heap: ample for exceljs' streaming writer, small enough to keep the process lean. */
 const WORKER_HEAP_MB = 128;
+/** Exports one user may run at once (a CSV and an XLSX side by side). */
+export const EXPORTS_PER_USER = 2;
+/** Exports running at once on this database, all API processes together: each holds a thread and a connection. */
+export const EXPORTS_AT_ONCE = 4;
+const RETRY_AFTER_SECONDS = 30;
 
 export function validateRegisterFilters(filters: { from?: unknown; to?: unknown; format?: unknown }): {
   filters: RegisterFilters;
@@ -56,6 +68,39 @@ export class RegisterExport {
       [filters.from, filters.to, this.config.lenderTimeZone],
     );
     return n;
+  }
+
+  /**
+   * A slot in the bounded export pool, or a refusal (429 for this user's own limit, 503 when every
+   * slot is taken) that is audited like an export. Release it when the export ends, however it ends.
+   */
+  async reserve(
+    actor: Actor,
+    filters: RegisterFilters,
+    format: RegisterFormat,
+  ): Promise<{ release(): Promise<void> }> {
+    const lease = await takeSlot((this.db.options as { url: string }).url, 'export', {
+      holder: `${actor.type}:${actor.id}`,
+      perHolder: EXPORTS_PER_USER,
+      overall: EXPORTS_AT_ONCE,
+    });
+    if ('release' in lease) return lease;
+    await this.audit.record(actor, {
+      action: 'complaint_register.export_refused',
+      entityType: 'complaint_register',
+      details: { filters, format, reason: lease.refused === 'holder' ? 'user_limit' : 'pool_busy' },
+    });
+    throw lease.refused === 'holder'
+      ? new RetryLaterException(
+          'rate_limited',
+          `You already have ${EXPORTS_PER_USER} exports running; start another when one finishes.`,
+          RETRY_AFTER_SECONDS,
+        )
+      : new RetryLaterException(
+          'unavailable',
+          'Every export slot is busy; retry shortly.',
+          RETRY_AFTER_SECONDS,
+        );
   }
 
   async export(

@@ -50,3 +50,14 @@ export class NotFoundException extends DomainException {
     super('not_found', `${what} was not found.`);
   }
 }
+
+/** A refusal the caller may retry after a while (a busy pool, a limit): the transport says when. */
+export class RetryLaterException extends DomainException {
+  constructor(
+    code: 'rate_limited' | 'unavailable',
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
+}

@@ -5,3 +5,4 @@ export * from './locked-transaction';
 export * from './migrations';
 export * from './query-rows';
 export * from './runtime';
+export * from './concurrency-slots';

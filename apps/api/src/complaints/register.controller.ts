@@ -7,7 +7,9 @@ import {
   ApiOperation,
   ApiProduces,
   ApiQuery,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RegisterExport, validateRegisterFilters } from '@app/complaints';
@@ -42,6 +44,10 @@ export class RegisterController {
   @ApiQuery({ name: 'format', enum: ['csv', 'xlsx'], required: false })
   @ApiProduces(CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
   @ApiOkResponse({ description: 'The register file' })
+  @ApiTooManyRequestsResponse({
+    description: 'rate_limited: this user already runs as many exports as allowed (Retry-After)',
+  })
+  @ApiServiceUnavailableResponse({ description: 'unavailable: every export slot is busy (Retry-After)' })
   async export(
     @Query() query: Record<string, unknown>,
     @Req() request: RegisterRequest,
@@ -56,6 +62,8 @@ export class RegisterController {
       );
     }
     const { filters, format } = validateRegisterFilters(query);
+    const actor = request.registerActor!;
+    const lease = await this.register.reserve(actor, filters, format);
     const body = new PassThrough({ highWaterMark: 256 * 1024 });
     void reply
       .header('Content-Type', CONTENT_TYPES[format])
@@ -65,9 +73,9 @@ export class RegisterController {
       )
       .header('Cache-Control', 'no-store')
       .send(body);
-    const actor = request.registerActor!;
     await this.register
       .export(actor, filters, format, body)
-      .catch((error: unknown) => body.destroy(error as Error));
+      .catch((error: unknown) => body.destroy(error as Error))
+      .finally(() => lease.release());
   }
 }

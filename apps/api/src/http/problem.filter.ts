@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainException, ErrorCode, errorForLog, FieldError } from '@app/core';
+import { DomainException, ErrorCode, errorForLog, FieldError, RetryLaterException } from '@app/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Every domain code has exactly one HTTP status; the compiler checks the table is complete. */
@@ -136,8 +136,9 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error({ err: errorForLog(error), reqId: request.id }, 'Unhandled error');
     }
     if (problem.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
-    if (problem.code === 'unavailable') reply.header('Retry-After', '1');
-    if (problem.code === 'rate_limited' && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '60');
+    if (error instanceof RetryLaterException) reply.header('Retry-After', String(error.retryAfterSeconds));
+    else if (problem.code === 'unavailable') reply.header('Retry-After', '1');
+    else if (problem.code === 'rate_limited') reply.header('Retry-After', '60');
     void reply.status(problem.status).type('application/problem+json').send(problem);
   }
 }
