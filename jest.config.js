@@ -26,6 +26,7 @@ const common = {
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/fast-check.ts'],
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
 

@@ -463,7 +463,7 @@ describe('random bodies never cause a 5xx', () => {
         });
         return response.status < 500;
       }),
-      { numRuns: 300 },
+      { numRuns: 300 * Number(process.env.FC_RUNS_FACTOR ?? 1) },
     );
   });
 });

@@ -188,7 +188,7 @@ describe('dashboard metrics and the demo history', () => {
             expect([group, rollup]).toEqual([group, raw]);
           }
         }),
-        { numRuns: 12 },
+        { numRuns: 12 * Number(process.env.FC_RUNS_FACTOR ?? 1) },
       );
       // Invitation counts follow within five minutes.
       clock.advance(6 * 60_000);

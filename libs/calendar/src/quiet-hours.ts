@@ -54,9 +54,12 @@ function offsetAt(instant: number, timeZone: string): number {
 }
 
 /**
- * The instant of a wall-clock time in a zone, starting from a guessed offset: where the clock jumps
- * forward (a time that does not exist) it lands past the gap, where it falls back (a time that exists
- * twice) on the guess's side. The same rule luxon and Temporal's "compatible" disambiguation follow.
+ * The first instant at which a zone's wall clock reads `wall` or later, starting from a guessed
+ * offset. Quiet hours are what the borrower's clock shows, so: where the clock falls back (a time that
+ * exists twice) the window opens at its first occurrence; where it jumps forward over the time (a
+ * time that does not exist, e.g. 00:30 in Santiago on the night its clocks skip from 00:00 to 01:00)
+ * it opens at the jump, the first moment the clock reads past it. Luxon and Temporal's "compatible"
+ * rule would land one gap later, at a moment that reads 01:30 although 01:00 is already past 00:30.
  */
 function instantOf(wall: number, guess: number, timeZone: string): { instant: number; offset: number } {
   let instant = wall - guess;
@@ -65,7 +68,16 @@ function instantOf(wall: number, guess: number, timeZone: string): { instant: nu
   instant -= o2 - guess;
   const o3 = offsetAt(instant, timeZone);
   if (o2 === o3) return { instant, offset: o2 };
-  return { instant: wall - Math.min(o2, o3), offset: Math.max(o2, o3) };
+  // In the gap: the jump lies between wall − later offset and wall − earlier offset; find its minute.
+  const later = Math.max(o2, o3);
+  let before = wall - later;
+  let after = wall - Math.min(o2, o3);
+  while (after - before > 60_000) {
+    const middle = before + Math.floor((after - before) / 120_000) * 60_000;
+    if (offsetAt(middle, timeZone) === later) after = middle;
+    else before = middle;
+  }
+  return { instant: after, offset: later };
 }
 
 function addDays(date: string, days: number): string {

@@ -54,7 +54,7 @@ describe('CSV for the complaint register', () => {
           read.every((v, i) => v === (/^[=+\-@\t\r]/.test(values[i]!) ? `'${values[i]}` : values[i]))
         );
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000 * Number(process.env.FC_RUNS_FACTOR ?? 1) },
     );
   });
 });

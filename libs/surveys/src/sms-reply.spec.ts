@@ -67,7 +67,7 @@ describe('parseSmsReply', () => {
           );
         return true;
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000 * Number(process.env.FC_RUNS_FACTOR ?? 1) },
     );
   });
 });
