@@ -98,7 +98,7 @@ describe('callback tasks and complaints over the API', () => {
     }
   });
 
-  it('shows one task with its attempts and complaint', async () => {
+  it('shows one task with its attempts, complaint and contact event (how integrators join it to their CRM)', async () => {
     const task = await get<{ attemptsLog: unknown[]; complaint: { registerNo: string }; status: string }>(
       `/api/v1/callback-tasks/${taskWithComplaint}`,
     );
@@ -107,6 +107,12 @@ describe('callback tasks and complaints over the API', () => {
       status: 'complaint',
       attemptsLog: [{ result: 'reached', note: 'дозвонились' }],
       complaint: { registerNo: expect.stringMatching(/^2026-/) },
+      event: {
+        externalId: expect.stringMatching(/^seed-/),
+        touchpoint: 'call',
+        occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+        agentRef: null,
+      },
     });
   });
 

@@ -162,6 +162,7 @@ export class CallbackTaskQueries {
       complaint: { id: string; registerNo: string; status: string } | null;
       comment: string | null;
       answers: unknown;
+      event: { externalId: string; touchpoint: string; occurredAt: string; agentRef: string | null };
     }
   > {
     if (!isUuid(id)) throw new NotFoundException('The callback task');
@@ -169,10 +170,13 @@ export class CallbackTaskQueries {
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id,
+              e.external_id AS event_external_id, e.touchpoint AS event_touchpoint, e.occurred_at AS event_occurred_at,
+              e.agent_ref AS event_agent_ref,
               (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $2) AS overdue,
               (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at >= $2
                 AND t.first_contact_due_at < $2::timestamptz + interval '2 hours') AS due_soon
          FROM callback_task t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
+         JOIN invitation i ON i.id = r.invitation_id JOIN contact_event e ON e.id = i.contact_event_id
         WHERE t.id = $1`,
       [id, this.clock.now()],
     );
@@ -191,6 +195,12 @@ export class CallbackTaskQueries {
       ...toItem(row),
       comment: (row.comment as string | null) ?? null,
       answers: row.answers,
+      event: {
+        externalId: row.event_external_id as string,
+        touchpoint: row.event_touchpoint as string,
+        occurredAt: (row.event_occurred_at as Date).toISOString(),
+        agentRef: (row.event_agent_ref as string | null) ?? null,
+      },
       attemptsLog: attempts.map((a) => ({
         result: a.result,
         note: a.note,
