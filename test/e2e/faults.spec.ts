@@ -12,7 +12,7 @@ import { ApiKeyService } from '@app/identity';
 import { DispatchInvitations, SEND_CONCURRENCY } from '@app/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApi } from '../../apps/api/src/bootstrap';
-import { WorkerJobsModule } from '../../apps/worker/src/jobs.module';
+import { JobsModule } from '@app/jobs';
 import { contactEvent } from '../factories/contact-event.factory';
 import { RunningApi, startTestApi, TEST_APP_SECRET } from '../support/api-app';
 import { buildApps } from '../support/build';
@@ -181,7 +181,7 @@ describe('faults: Resonance keeps its guarantees when its parts fail', () => {
   });
 
   it('recovers on its own when its database connections are terminated mid-work', async () => {
-    const api = await startTestApi({ imports: [WorkerJobsModule] });
+    const api = await startTestApi({ imports: [JobsModule] });
     const sql = new Client({ connectionString: api.db.url });
     await sql.connect();
     try {

@@ -16,7 +16,7 @@ export function startupBanner(
     `  Staff console   ${address}/console`,
     `  API docs        ${address}/api/docs`,
     `  Health          ${address}/health/ready`,
-    `  SMS and email   ${config.twilio ? 'Twilio' : 'Outbox'} / ${config.smtp ? 'SMTP' : 'Outbox'}`,
+    `  SMS and email   ${deliveries(config, address)}`,
   ];
   if (demo) {
     lines.push('', '  Demo logins (derived from DATA_DIR/app-secret; stored only as hashes):');
@@ -31,4 +31,14 @@ export function startupBanner(
   }
   lines.push('', '  Ctrl+C stops the server' + (config.embedded ? ' and the embedded database.' : '.'), '');
   return lines.join('\n');
+}
+
+/** Where messages go, in words a newcomer understands. */
+function deliveries(config: AppConfig, address: string): string {
+  const outbox = `the console's Outbox page (${address}/console/outbox)`;
+  if (!config.twilio && !config.smtp) return `${outbox} — no SMTP or Twilio configured`;
+  if (config.twilio && config.smtp) return 'SMS by Twilio, email by SMTP';
+  return config.twilio
+    ? `SMS by Twilio; email to ${outbox} — no SMTP configured`
+    : `email by SMTP; SMS to ${outbox} — no Twilio configured`;
 }

@@ -3,8 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import { Logger } from 'nestjs-pino';
-import { ROUTE_PATTERN } from '@app/core';
+import { AppLogger, ROUTE_PATTERN } from '@app/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiOptions, AppModule } from './app.module';
 import { BODY_LIMIT_BYTES, useJsonBodyParser } from './http/json-body';
@@ -16,11 +15,11 @@ import { PrometheusService } from './observability/prometheus.service';
 export async function createApi(options: ApiOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
-    // Nest's module-loading chatter goes to its own logger at warn; everything after useLogger goes to pino.
+    // Nest's module-loading chatter goes to its own logger at warn; after useLogger, to pino (its start-up narration at debug).
     logger: ['error', 'warn'],
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   // Security headers on every response; public pages set their own, stricter CSP with a nonce.
   await app.register(helmet as unknown as Parameters<NestFastifyApplication['register']>[0], {
     contentSecurityPolicy: {

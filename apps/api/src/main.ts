@@ -3,7 +3,7 @@ import { loadConfig, runProcess } from '@app/config';
 import { openDatabase } from '@app/database';
 import { DemoDataService } from '@app/demo';
 // With RUN_WORKER (the default of `npm start`) this process also hosts the worker's jobs.
-import { WorkerJobsModule } from '../../worker/src/jobs.module';
+import { JobsModule } from '@app/jobs';
 import { startupBanner } from './banner';
 import { createApi } from './bootstrap';
 
@@ -17,7 +17,7 @@ runProcess('resonance', async () => {
     const api = await createApi({
       config,
       databaseUrl: database.url,
-      imports: config.runWorker ? [WorkerJobsModule] : [],
+      imports: config.runWorker ? [JobsModule] : [],
     });
     const seeder = api.get(DemoDataService);
     await seeder.ensureBootstrapAdmin();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { Logger } from 'nestjs-pino';
+import { AppLogger } from '@app/core';
 import { ConfigError, loadConfig } from '@app/config';
 import { DomainException, isUuid } from '@app/core';
 import { openDatabase, revertLastMigration } from '@app/database';
@@ -236,12 +236,12 @@ async function main(argv: string[]): Promise<number> {
       ctx = await NestFactory.createApplicationContext(
         CliModule.register({ config, databaseUrl: database.url }),
         {
-          // Nest's module-loading chatter goes to its own logger at warn; everything after useLogger goes to pino.
+          // Nest's module-loading chatter goes to its own logger at warn; after useLogger, to pino (its start-up narration at debug).
           logger: ['error', 'warn'],
           abortOnError: false,
         },
       );
-      ctx.useLogger(ctx.get(Logger));
+      ctx.useLogger(ctx.get(AppLogger));
     }
     const output = await command.run(ctx, values, database.url);
     process.stdout.write(`${output.join('\n')}\n`);

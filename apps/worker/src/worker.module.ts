@@ -3,7 +3,7 @@ import { AuditModule } from '@app/audit';
 import { AppConfig, ConfigModule } from '@app/config';
 import { Clock, LoggingModule } from '@app/core';
 import { DatabaseModule } from '@app/database';
-import { WorkerJobsModule } from './jobs.module';
+import { JobsModule } from '@app/jobs';
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -22,7 +22,7 @@ export class WorkerModule {
         LoggingModule.forRoot({ level: options.config.logLevel, http: false }),
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'resonance-worker' }),
         AuditModule,
-        WorkerJobsModule,
+        JobsModule,
       ],
     };
   }

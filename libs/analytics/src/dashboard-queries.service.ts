@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { overdueCondition } from '@app/callbacks';
 import { ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { GroupSums, MetricSums, SumSource, validateMetricFilters } from './metric-sums.service';
@@ -141,7 +142,7 @@ export class DashboardQueries {
       ) as Promise<{ category: string; this_week: string; last_week: string }[]>,
     ]);
     const overdue: { count: string }[] = await this.db.query(
-      `SELECT count(*) FROM callback_task WHERE status IN ('open', 'in_progress') AND first_contact_at IS NULL AND first_contact_due_at < $1`,
+      `SELECT count(*) FROM callback_task WHERE ${overdueCondition('', '$1')}`,
       [now],
     );
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { DomainException, isIsoDate, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
-import { CalendarDayKind, isWorkingKind } from './russian-production-calendar';
+import { CalendarDayKind, isWorkingKind } from './calendar-day';
 import { WorkingCalendar } from './working-calendar.service';
 
 const KINDS: readonly (CalendarDayKind | 'workday' | 'weekend')[] = [

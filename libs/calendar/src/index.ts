@@ -2,5 +2,5 @@ export * from './calendar.module';
 export * from './quiet-hours';
 export * from './working-calendar.service';
 export * from './working-days';
-export * from './russian-production-calendar';
+export { CalendarDayKind } from './calendar-day';
 export * from './edit-calendar.service';

@@ -9,6 +9,7 @@ import {
   encodeCursor,
 } from '@app/core';
 import { DataSource } from 'typeorm';
+import { dueSoonCondition, overdueCondition } from './task-deadline';
 
 export interface TaskListFilters {
   status?: string;
@@ -89,9 +90,7 @@ export class CallbackTaskQueries {
       );
     }
     if (filters.overdue) {
-      where.push(
-        `t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1`,
-      );
+      where.push(overdueCondition('t', '$1'));
     }
     const filter = where.length ? where.join(' AND ') : 'true';
     const order = 'ORDER BY t.priority DESC, t.first_contact_due_at, t.id';
@@ -112,9 +111,7 @@ export class CallbackTaskQueries {
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id, t.first_contact_due_at::text AS due_key,
-              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $1) AS overdue,
-              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at >= $1
-                AND t.first_contact_due_at < $1::timestamptz + interval '2 hours') AS due_soon
+              (${overdueCondition('t', '$1')}) AS overdue, (${dueSoonCondition('t', '$1')}) AS due_soon
          FROM (${pageSql}) t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
         ${order}
         LIMIT $2`,
@@ -143,7 +140,7 @@ export class CallbackTaskQueries {
       `SELECT status, count(*) FROM callback_task GROUP BY status
        UNION ALL
        SELECT 'overdue', count(*) FROM callback_task
-        WHERE status IN ('open', 'in_progress') AND first_contact_at IS NULL AND first_contact_due_at < $1`,
+        WHERE ${overdueCondition('', '$1')}`,
       [this.clock.now()],
     );
     const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
@@ -172,9 +169,7 @@ export class CallbackTaskQueries {
               b.external_id AS borrower_external_id,
               e.external_id AS event_external_id, e.touchpoint AS event_touchpoint, e.occurred_at AS event_occurred_at,
               e.agent_ref AS event_agent_ref,
-              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at < $2) AS overdue,
-              (t.status IN ('open', 'in_progress') AND t.first_contact_at IS NULL AND t.first_contact_due_at >= $2
-                AND t.first_contact_due_at < $2::timestamptz + interval '2 hours') AS due_soon
+              (${overdueCondition('t', '$2')}) AS overdue, (${dueSoonCondition('t', '$2')}) AS due_soon
          FROM callback_task t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
          JOIN invitation i ON i.id = r.invitation_id JOIN contact_event e ON e.id = i.contact_event_id
         WHERE t.id = $1`,

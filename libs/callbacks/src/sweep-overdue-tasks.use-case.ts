@@ -4,6 +4,7 @@ import { AuditService, SYSTEM_ACTOR } from '@app/audit';
 import { Clock } from '@app/core';
 import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
+import { overdueCondition } from './task-deadline';
 
 /** Priority added to a task whose first contact is overdue, so it rises to the top of the queue. */
 export const ESCALATION_BOOST = 50;
@@ -32,7 +33,7 @@ export class SweepOverdueTasks {
       const escalated = await queryRows<{ id: string; priority: number }>(
         manager,
         `UPDATE callback_task SET escalated_at = $1, priority = priority + $2, version = version + 1, updated_at = $1
-          WHERE status IN ('open', 'in_progress') AND first_contact_at IS NULL AND escalated_at IS NULL AND first_contact_due_at < $1
+          WHERE ${overdueCondition('', '$1')} AND escalated_at IS NULL
         RETURNING id, priority`,
         [now, ESCALATION_BOOST],
       );

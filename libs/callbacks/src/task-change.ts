@@ -1,5 +1,6 @@
 import { Actor, AuditService } from '@app/audit';
-import { DomainException, isUuid, NotFoundException } from '@app/core';
+import { DomainException } from '@app/core';
+import { versionedUpdate } from '@app/database';
 import { EntityManager } from 'typeorm';
 
 export type TaskStatus = 'open' | 'in_progress' | 'complaint' | 'closed';
@@ -37,9 +38,8 @@ export function requireTaskOwner(actor: Actor, task: TaskRow): void {
 }
 
 /**
- * Locks a task, checks the version the caller saw (optimistic locking: a stale change is refused
- * with 409 stale_version), lets `change` decide the new values, writes them with the version bumped
- * and records the change in the audit log, all in the caller's transaction.
+ * Changes a task through `versionedUpdate` (lock, version check, changed columns written) and records
+ * the changed columns in the audit log, all in the caller's transaction.
  */
 export async function changeTask(
   manager: EntityManager,
@@ -51,51 +51,18 @@ export async function changeTask(
   now: Date,
   change: (task: TaskRow) => Partial<TaskRow> | Promise<Partial<TaskRow>>,
 ): Promise<TaskRow> {
-  if (!isUuid(taskId)) throw new NotFoundException('The callback task');
-  const rows: TaskRow[] = await manager.query(`SELECT * FROM callback_task WHERE id = $1 FOR UPDATE`, [
+  const { row, before, after } = await versionedUpdate<TaskRow>(
+    manager,
+    { name: 'callback_task', noun: 'The callback task' },
     taskId,
-  ]);
-  const task = rows[0];
-  if (!task) throw new NotFoundException('The callback task');
-  if (!Number.isInteger(expectedVersion) || task.version !== expectedVersion) {
-    throw new DomainException('stale_version', 'The task changed since you loaded it; reload and try again.');
-  }
-  const patch = await change(task);
-  const next: TaskRow = { ...task, ...patch, version: task.version + 1 };
-  await manager.query(
-    `UPDATE callback_task SET status = $2, priority = $3, assignee_id = $4, tags = $5, first_contact_at = $6, escalated_at = $7,
-            attempt_count = $8, closure_reason = $9, closed_at = $10, version = $11, updated_at = $12
-      WHERE id = $1`,
-    [
-      task.id,
-      next.status,
-      next.priority,
-      next.assignee_id,
-      next.tags,
-      next.first_contact_at,
-      next.escalated_at,
-      next.attempt_count,
-      next.closure_reason,
-      next.closed_at,
-      next.version,
-      now,
-    ],
-  );
-  const changed = Object.fromEntries(
-    Object.keys(patch)
-      .filter((k) => JSON.stringify(task[k as keyof TaskRow]) !== JSON.stringify(next[k as keyof TaskRow]))
-      .map((k) => [k, k]),
+    expectedVersion,
+    now,
+    change,
   );
   await audit.record(
     actor,
-    {
-      action,
-      entityType: 'callback_task',
-      entityId: task.id,
-      before: Object.fromEntries(Object.keys(changed).map((k) => [k, task[k as keyof TaskRow]])),
-      after: Object.fromEntries(Object.keys(changed).map((k) => [k, next[k as keyof TaskRow]])),
-    },
+    { action, entityType: 'callback_task', entityId: row.id, before, after },
     manager,
   );
-  return next;
+  return row;
 }

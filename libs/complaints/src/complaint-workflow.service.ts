@@ -4,14 +4,8 @@ import { Actor, AuditService } from '@app/audit';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { changeTask, requireStaff, requireTaskOwner } from '@app/callbacks';
 import { AppConfig } from '@app/config';
-import {
-  Clock,
-  DomainException,
-  FieldError,
-  isUuid,
-  NotFoundException,
-  ValidationFailedException,
-} from '@app/core';
+import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { versionedUpdate } from '@app/database';
 import { MessageOutbox } from '@app/messaging';
 import { WebhookOutbox } from '@app/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
@@ -384,37 +378,15 @@ export class ComplaintWorkflow {
     action: string,
     patch: (c: ComplaintRow) => Partial<ComplaintRow>,
   ): Promise<ComplaintRow> {
-    if (!isUuid(id)) throw new NotFoundException('The complaint');
-    const rows: ComplaintRow[] = await manager.query(`SELECT * FROM complaint WHERE id = $1 FOR UPDATE`, [
-      id,
-    ]);
-    const current = rows[0];
-    if (!current) throw new NotFoundException('The complaint');
-    if (!Number.isInteger(version) || current.version !== version) {
-      throw new DomainException(
-        'stale_version',
-        'The complaint changed since you loaded it; reload and try again.',
-      );
-    }
-    const changes = patch(current);
-    const next = { ...current, ...changes, version: current.version + 1 };
-    const columns = Object.keys(changes);
-    const assignments = columns.map((c, i) => `${c} = $${i + 3}`).join(', ');
-    await manager.query(
-      `UPDATE complaint SET ${assignments}, version = $2, updated_at = now() WHERE id = $1`,
-      [id, next.version, ...columns.map((c) => next[c as keyof ComplaintRow])],
-    );
-    await this.audit.record(
-      actor,
-      {
-        action,
-        entityType: 'complaint',
-        entityId: id,
-        before: Object.fromEntries(columns.map((c) => [c, current[c as keyof ComplaintRow]])),
-        after: Object.fromEntries(columns.map((c) => [c, next[c as keyof ComplaintRow]])),
-      },
+    const { row, before, after } = await versionedUpdate<ComplaintRow>(
       manager,
+      { name: 'complaint', noun: 'The complaint' },
+      id,
+      version,
+      this.clock.now(),
+      patch,
     );
-    return next;
+    await this.audit.record(actor, { action, entityType: 'complaint', entityId: id, before, after }, manager);
+    return row;
   }
 }

@@ -1,5 +1,6 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { DynamicModule, Injectable, Module, RequestMethod } from '@nestjs/common';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import pretty from 'pino-pretty';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Set on the raw request by the HTTP app once routed: the route's pattern, e.g. `/s/:token`. */
@@ -89,10 +90,44 @@ export class LoggingModule {
                 remove: true,
               },
             },
-            options.destination ?? process.stdout,
+            options.destination ?? terminalOrStdout(),
           ],
         }),
       ],
+      providers: [AppLogger],
+      exports: [AppLogger],
     };
+  }
+}
+
+/** Readable lines for a person at a terminal; JSON, one object a line, for everything else. */
+function terminalOrStdout(): NodeJS.WritableStream {
+  if (!process.stdout.isTTY) return process.stdout;
+  return pretty({
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,reqId',
+    singleLine: true,
+  });
+}
+
+/** Nest's own start-up narration (modules loaded, every route mapped): useful when debugging, noise otherwise. */
+const FRAMEWORK_CONTEXTS = new Set([
+  'NestFactory',
+  'NestApplication',
+  'NestApplicationContext',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+]);
+
+/** The app's logger: pino, with the framework's start-up chatter moved down to debug. */
+@Injectable()
+export class AppLogger extends Logger {
+  override log(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams[optionalParams.length - 1];
+    if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context))
+      super.debug(message, ...optionalParams);
+    else super.log(message, ...optionalParams);
   }
 }

@@ -6,3 +6,4 @@ export * from './migrations';
 export * from './query-rows';
 export * from './runtime';
 export * from './concurrency-slots';
+export * from './versioned-update';

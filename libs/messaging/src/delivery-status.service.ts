@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Clock } from '@app/core';
 import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
+import { DeliveryUpdate } from './sms-webhooks.port';
 
 /** Provider statuses in the only order a message may move through them. */
 const RANK: Record<string, number> = {
@@ -13,25 +14,6 @@ const RANK: Record<string, number> = {
   undelivered: 3,
   failed: 3,
 };
-const TWILIO_TO_OURS: Record<string, string> = {
-  accepted: 'queued',
-  scheduled: 'queued',
-  queued: 'queued',
-  sending: 'sending',
-  sent: 'sent',
-  delivered: 'delivered',
-  read: 'delivered',
-  undelivered: 'undelivered',
-  failed: 'failed',
-  canceled: 'failed',
-};
-
-export interface DeliveryUpdate {
-  providerMessageId: string;
-  providerStatus: string;
-  errorCode: string | null;
-}
-
 /**
  * Applies a delivery status from the provider. A message's status only moves forward, so duplicate
  * and out-of-order callbacks change nothing; a delivered invitation is marked delivered.
@@ -44,8 +26,7 @@ export class DeliveryStatusService {
   ) {}
 
   async apply(update: DeliveryUpdate): Promise<'applied' | 'ignored'> {
-    const status = TWILIO_TO_OURS[update.providerStatus.toLowerCase()];
-    if (!status) return 'ignored';
+    const status = update.status;
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
       const rows = await queryRows<{ invitation_id: string | null; purpose: string }>(
@@ -69,7 +50,7 @@ export class DeliveryStatusService {
         } else if (status === 'undelivered' || status === 'failed') {
           await manager.query(
             `UPDATE invitation SET status = 'failed', failed_at = $2, last_error = $3, remind_at = NULL WHERE id = $1 AND status = 'sent'`,
-            [message.invitation_id, now, `twilio:${update.errorCode ?? status}`],
+            [message.invitation_id, now, update.failureReason],
           );
         }
       }

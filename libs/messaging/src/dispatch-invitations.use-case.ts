@@ -249,10 +249,6 @@ export class DispatchInvitations {
             to: invitation.phone!,
             body,
             idempotencyKey,
-            statusCallbackUrl:
-              this.sms.transport === 'twilio'
-                ? `${this.config.publicBaseUrl}/webhooks/twilio/status`
-                : undefined,
           }),
       };
     }

@@ -9,13 +9,8 @@ import {
   checkComment,
 } from '@app/surveys';
 import { DataSource, EntityManager } from 'typeorm';
+import { InboundSms } from './sms-webhooks.port';
 import { MessageLocale, TemplateRenderer } from './template-renderer.service';
-
-export interface InboundSms {
-  messageSid: string;
-  from: string;
-  body: string;
-}
 
 interface Candidate {
   id: string;

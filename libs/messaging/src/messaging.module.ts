@@ -6,6 +6,7 @@ import { WebhooksModule } from '@app/webhooks';
 import { OutboxEmailSender, OutboxSmsSender } from './adapters/outbox.sms-sender';
 import { SmtpEmailSender } from './adapters/smtp.email-sender';
 import { TwilioSmsSender } from './adapters/twilio.sms-sender';
+import { TwilioSmsWebhooks } from './adapters/twilio.sms-webhooks';
 import { DeliveryStatusService } from './delivery-status.service';
 import { DispatchInvitations } from './dispatch-invitations.use-case';
 import { ExpireInvitations } from './expire-invitations.use-case';
@@ -13,6 +14,7 @@ import { HandleSmsReply } from './handle-sms-reply.use-case';
 import { MessageOutbox } from './message-outbox.service';
 import { SendQueuedMessages } from './send-queued-messages.use-case';
 import { EmailSender, SmsSender } from './sender.port';
+import { SmsWebhooks } from './sms-webhooks.port';
 import { SmsPacer } from './sms-pacer.service';
 import { TemplateRenderer } from './template-renderer.service';
 
@@ -22,9 +24,17 @@ import { TemplateRenderer } from './template-renderer.service';
   providers: [
     {
       provide: SmsSender,
+      inject: [AppConfig, SmsWebhooks],
+      useFactory: (config: AppConfig, webhooks: SmsWebhooks): SmsSender =>
+        config.twilio
+          ? new TwilioSmsSender(config.twilio, webhooks.statusCallbackUrl())
+          : new OutboxSmsSender(),
+    },
+    {
+      provide: SmsWebhooks,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): SmsSender =>
-        config.twilio ? new TwilioSmsSender(config.twilio) : new OutboxSmsSender(),
+      useFactory: (config: AppConfig): SmsWebhooks =>
+        new TwilioSmsWebhooks(config.twilio, config.publicBaseUrl),
     },
     {
       provide: EmailSender,
@@ -52,6 +62,7 @@ import { TemplateRenderer } from './template-renderer.service';
     HandleSmsReply,
     TemplateRenderer,
     SmsSender,
+    SmsWebhooks,
     EmailSender,
   ],
 })

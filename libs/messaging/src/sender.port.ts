@@ -5,7 +5,6 @@ export interface SmsMessage {
   body: string;
   /** Deterministic per logical message: `invitation:<id>:initial`. */
   idempotencyKey: string;
-  statusCallbackUrl?: string;
 }
 
 export interface EmailMessage {

@@ -11,7 +11,10 @@ export class TwilioSmsSender extends SmsSender {
   readonly sender: string;
   private readonly client: ReturnType<typeof twilio>;
 
-  constructor(private readonly config: TwilioConfig) {
+  constructor(
+    private readonly config: TwilioConfig,
+    private readonly statusCallbackUrl: string,
+  ) {
     super();
     this.sender = config.messagingServiceSid ?? config.from!;
     this.client = twilio(config.accountSid, config.authToken, {
@@ -32,7 +35,7 @@ export class TwilioSmsSender extends SmsSender {
         ...(this.config.messagingServiceSid
           ? { messagingServiceSid: this.config.messagingServiceSid }
           : { from: this.config.from! }),
-        ...(message.statusCallbackUrl ? { statusCallback: message.statusCallbackUrl } : {}),
+        statusCallback: this.statusCallbackUrl,
       });
       return { providerMessageId: created.sid };
     } catch (error) {
@@ -68,15 +71,4 @@ function classify(error: unknown): SendFailure {
   const label =
     typeof e.status === 'number' ? `http_${e.status}` : typeof e.code === 'string' ? e.code : 'network';
   return new SendFailure('transient', `twilio:${label}`, e.message ?? 'Twilio did not answer');
-}
-
-/** Twilio's own signature check (HMAC-SHA1 of the URL and the sorted form parameters). */
-export function isValidTwilioSignature(
-  authToken: string,
-  signature: string | undefined,
-  url: string,
-  params: Record<string, unknown>,
-): boolean {
-  if (!signature) return false;
-  return twilio.validateRequest(authToken, signature, url, params as Record<string, string>);
 }

@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DispatchInvitations, ExpireInvitations, SendQueuedMessages } from '@app/messaging';
 import { INVITATION_DUE_CHANNEL } from '@app/surveys';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { SerialJob } from './serial-job';
 
 const TICK_MS = 5_000;
 const EXPIRY_EVERY_MS = 60_000;
@@ -16,12 +17,10 @@ const RECONNECT_MS = 2_000;
  */
 @Injectable()
 export class DispatchJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(DispatchJob.name);
   private listener: Client | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
   private stopped = false;
   private lastExpiry = 0;
+  readonly job = new SerialJob(DispatchJob.name, (isStopping) => this.pass(isStopping));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -32,48 +31,28 @@ export class DispatchJob implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     await this.listen();
-    this.wake();
+    this.job.wake();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.listener?.end().catch(() => undefined);
-    await this.running;
+    await this.job.stop();
   }
 
   @Interval(TICK_MS)
   tick(): void {
-    this.wake();
+    this.job.wake();
   }
 
-  /** Runs a pass now, or right after the current one if a pass is running. */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((error: { name?: string; code?: string }) =>
-        this.logger.error({ err: { name: error?.name, code: error?.code } }, 'dispatch pass failed'),
-      )
-      .finally(() => {
-        this.running = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.wake();
-        }
-      });
-  }
-
-  private async pass(): Promise<void> {
+  private async pass(isStopping: () => boolean): Promise<void> {
     for (;;) {
       const report = await this.dispatch.dispatchDue();
-      if (report.claimed === 0 || this.stopped) break;
+      if (report.claimed === 0 || isStopping()) break;
     }
-    if (!this.stopped) await this.dispatch.sendReminders();
-    if (!this.stopped) await this.queued.execute();
-    if (Date.now() - this.lastExpiry > EXPIRY_EVERY_MS && !this.stopped) {
+    if (!isStopping()) await this.dispatch.sendReminders();
+    if (!isStopping()) await this.queued.execute();
+    if (Date.now() - this.lastExpiry > EXPIRY_EVERY_MS && !isStopping()) {
       this.lastExpiry = Date.now();
       await this.expire.execute();
     }
@@ -83,7 +62,7 @@ export class DispatchJob implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.stopped) return;
     const url = (this.db.options as { url?: string }).url;
     const client = new Client({ connectionString: url, application_name: 'resonance-worker-listen' });
-    client.on('notification', () => this.wake());
+    client.on('notification', () => this.job.wake());
     client.on('error', () => {
       this.listener = null;
       setTimeout(() => void this.listen().catch(() => undefined), RECONNECT_MS).unref();

@@ -14,7 +14,8 @@ import { RetentionJob } from './retention.job';
 
 /**
  * The worker's ticks, which call the domain's use cases. Hosted by the worker process, or by the API
- * process itself when RUN_WORKER is on (`npm start`), so both share one connection pool.
+ * process itself when RUN_WORKER is on (`npm start`), so both share one connection pool. Each job is a
+ * `SerialJob`: no pass overlaps another of the same job, and shutdown waits for the pass in flight.
  */
 @Module({
   imports: [
@@ -28,4 +29,4 @@ import { RetentionJob } from './retention.job';
   ],
   providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob, RetentionJob],
 })
-export class WorkerJobsModule {}
+export class JobsModule {}

@@ -1,0 +1,2 @@
+export { JobsModule } from './jobs.module';
+export { DispatchJob } from './dispatch.job';
