@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from '@app/audit';
 import { AppConfig, ConfigModule } from '@app/config';
-import { Clock, LoggingModule } from '@app/core';
+import { Clock, LoggingModule, TemplatesModule } from '@app/core';
 import { DatabaseModule } from '@app/database';
 import { DemoModule } from '@app/demo';
 import { IdentityModule } from '@app/identity';
@@ -57,6 +57,7 @@ export class AppModule {
           destination: options.logDestination,
         }),
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'resonance-api' }),
+        TemplatesModule,
         AuditModule,
         IdentityModule,
         DemoModule,

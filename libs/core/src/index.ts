@@ -5,5 +5,5 @@ export * from './logging.module';
 export * from './project-root';
 export * from './secrets';
 export * from './keyset-cursor';
-export * from './locale-strings';
 export * from './worker-thread';
+export * from './template-engine';

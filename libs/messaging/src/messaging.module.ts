@@ -1,6 +1,7 @@
 import { OutboxQueries } from './outbox-queries.service';
 import { Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { TemplatesModule } from '@app/core';
 import { SurveysModule } from '@app/surveys';
 import { WebhooksModule } from '@app/webhooks';
 import { OutboxEmailSender, OutboxSmsSender } from './adapters/outbox.sms-sender';
@@ -20,7 +21,7 @@ import { TemplateRenderer } from './template-renderer.service';
 
 /** Transports chosen by configuration: Twilio and SMTP when configured, the Outbox otherwise. */
 @Module({
-  imports: [SurveysModule, WebhooksModule],
+  imports: [SurveysModule, WebhooksModule, TemplatesModule],
   providers: [
     {
       provide: SmsSender,

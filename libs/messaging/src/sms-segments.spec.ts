@@ -1,7 +1,10 @@
 import { AppConfig } from '@app/config';
+import { TemplateEngine } from '@app/core';
 import { smsLength } from './sms-segments';
 import { TemplateRenderer } from './template-renderer.service';
 import { backoffMs } from './dispatch-invitations.use-case';
+
+const engine = new TemplateEngine();
 
 describe('smsLength', () => {
   it('counts GSM-7 text in 160-character segments and extension characters twice', () => {
@@ -32,6 +35,7 @@ describe('SMS templates', () => {
   )('fit one segment: %s, %s, %s, %s', (lender, purpose, kind, locale) => {
     const renderer = new TemplateRenderer(
       AppConfig.of({ lenderName: lender, brandColor: '#000000' } as AppConfig),
+      engine,
     );
     const body = renderer.sms(purpose, kind, locale);
     expect(body.startsWith(`${lender}: `)).toBe(true);

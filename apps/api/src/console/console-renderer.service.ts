@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { AppConfig } from '@app/config';
-import { localeStrings, projectRoot } from '@app/core';
+import { TemplateEngine } from '@app/core';
 import { StaffSession } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 
@@ -32,49 +30,50 @@ const NAVIGATION: { section: string; href: string; roles: string[] }[] = [
 ];
 
 /**
- * Staff console pages from `templates/pages/console`: strict Handlebars with every value escaped,
+ * Staff console pages from `templates/pages/console` through the TemplateEngine, every value escaped;
  * strings from `templates/locales` (`console.*`), dates in the user's zone. Pages load only the
  * console's own script and stylesheet (no inline code), under a CSP that allows nothing else.
  */
 @Injectable()
 export class ConsoleRenderer {
-  private readonly hbs = Handlebars.create();
-  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
   private readonly strings = new Map<ConsoleLocale, Record<string, string>>();
-  private readonly root = join(projectRoot(), 'templates');
 
-  constructor(private readonly config: AppConfig) {
-    const partials = join(this.root, 'pages', 'console', 'partials');
-    for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs')))
-      this.hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
-    this.hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
+  constructor(
+    private readonly config: AppConfig,
+    private readonly engine: TemplateEngine,
+  ) {
+    this.registerHelpers();
+  }
+
+  private registerHelpers(): void {
+    this.engine.helper('t', (key: string, options: Handlebars.HelperOptions) =>
       this.text(options.data.root.locale as ConsoleLocale, key),
     );
     // {{label "status" value}} → the text of `console.status.<value>`.
-    this.hbs.registerHelper('label', (prefix: string, value: unknown, options: Handlebars.HelperOptions) =>
+    this.engine.helper('label', (prefix: string, value: unknown, options: Handlebars.HelperOptions) =>
       value === null || value === undefined || value === ''
         ? '—'
         : this.text(options.data.root.locale as ConsoleLocale, `${prefix}.${String(value)}`),
     );
-    this.hbs.registerHelper('fmtDateTime', (value: unknown, options: Handlebars.HelperOptions) =>
+    this.engine.helper('fmtDateTime', (value: unknown, options: Handlebars.HelperOptions) =>
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy HH:mm'),
     );
-    this.hbs.registerHelper('fmtDate', (value: unknown, options: Handlebars.HelperOptions) =>
+    this.engine.helper('fmtDate', (value: unknown, options: Handlebars.HelperOptions) =>
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy'),
     );
     // {{num value " %"}}: a figure with its unit, or a dash when there is nothing to measure (0 is a figure).
-    this.hbs.registerHelper('num', (value: unknown, suffix: unknown) =>
+    this.engine.helper('num', (value: unknown, suffix: unknown) =>
       value === null || value === undefined
         ? '—'
         : `${String(value)}${typeof suffix === 'string' ? suffix : ''}`,
     );
-    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    this.hbs.registerHelper('includes', (list: unknown, value: unknown) =>
+    this.engine.helper('eq', (a: unknown, b: unknown) => a === b);
+    this.engine.helper('includes', (list: unknown, value: unknown) =>
       Array.isArray(list) ? list.includes(value) : false,
     );
-    this.hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-    this.hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
-    this.hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+    this.engine.helper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+    this.engine.helper('array', (...args: unknown[]) => args.slice(0, -1));
+    this.engine.helper('json', (value: unknown) => JSON.stringify(value));
   }
 
   /** A `console.*` string; English when the Russian one is missing, the key itself when both are. */
@@ -97,14 +96,14 @@ export class ConsoleRenderer {
       user,
       nonce,
     };
-    const body = this.template(`pages/console/${page}.hbs`)({ ...common, ...view });
+    const body = this.engine.render(`pages/console/${page}.hbs`, { ...common, ...view });
     const navigation = user
       ? NAVIGATION.filter((item) => item.roles.includes(user.role)).map((item) => ({
           ...item,
           current: item.section === frame.section,
         }))
       : [];
-    return this.template('pages/console/layout.hbs')({
+    return this.engine.render('pages/console/layout.hbs', {
       ...common,
       title: frame.title,
       charts: frame.charts ?? false,
@@ -139,19 +138,10 @@ export class ConsoleRenderer {
   private locale(locale: ConsoleLocale): Record<string, string> {
     let strings = this.strings.get(locale);
     if (!strings) {
-      strings = localeStrings(locale, 'console.');
+      strings = this.engine.strings(locale, 'console.');
       this.strings.set(locale, strings);
     }
     return strings;
-  }
-
-  private template(path: string): Handlebars.TemplateDelegate {
-    let template = this.compiled.get(path);
-    if (!template) {
-      template = this.hbs.compile(readFileSync(join(this.root, path), 'utf8'), { strict: true });
-      this.compiled.set(path, template);
-    }
-    return template;
   }
 }
 
