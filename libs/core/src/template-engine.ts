@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Injectable, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { projectRoot } from './project-root';
 
@@ -18,7 +18,6 @@ function modeOf(path: string): TemplateMode {
  * starts. A broken template stops the start-up naming its file, instead of failing the first
  * borrower or the first page that uses it.
  */
-@Injectable()
 export class TemplateEngine {
   private readonly engines: Record<TemplateMode, typeof Handlebars> = {
     html: Handlebars.create(),
@@ -88,5 +87,8 @@ export class TemplateEngine {
   }
 }
 
-@Module({ providers: [TemplateEngine], exports: [TemplateEngine] })
+@Module({
+  providers: [{ provide: TemplateEngine, useFactory: () => new TemplateEngine() }],
+  exports: [TemplateEngine],
+})
 export class TemplatesModule {}

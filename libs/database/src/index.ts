@@ -7,3 +7,4 @@ export * from './query-rows';
 export * from './runtime';
 export * from './concurrency-slots';
 export * from './versioned-update';
+export * from './rows';
