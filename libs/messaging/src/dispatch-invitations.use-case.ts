@@ -398,13 +398,16 @@ export class DispatchInvitations {
         );
       }
       if (cancelled.length > 0) {
-        await manager.query(
-          purpose === 'invitation'
-            ? `UPDATE invitation SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'opted_out', next_attempt_at = NULL
-                WHERE id = ANY($1::uuid[]) AND status = 'scheduled'`
-            : `UPDATE invitation SET remind_at = NULL WHERE id = ANY($1::uuid[]) AND $2::timestamptz IS NOT NULL`,
-          [cancelled, now],
-        );
+        if (purpose === 'invitation')
+          await manager.query(
+            `UPDATE invitation SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'opted_out', next_attempt_at = NULL
+              WHERE id = ANY($1::uuid[]) AND status = 'scheduled'`,
+            [cancelled, now],
+          );
+        else
+          await manager.query(`UPDATE invitation SET remind_at = NULL WHERE id = ANY($1::uuid[])`, [
+            cancelled,
+          ]);
       }
       if (rescheduled.length > 0) {
         // Quiet hours: not an attempt, so the claim's increment is given back.
@@ -434,14 +437,17 @@ export class DispatchInvitations {
         );
       }
       if (failed.length > 0) {
-        await manager.query(
-          purpose === 'invitation'
-            ? `UPDATE invitation i SET status = 'failed', failed_at = $3, last_error = u.error, next_attempt_at = NULL
-                 FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE i.id = u.id AND i.status = 'scheduled'`
-            : // A reminder is a courtesy: one failure and it is dropped; the invitation itself stands.
-              `UPDATE invitation i SET remind_at = NULL FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE i.id = u.id AND $3::timestamptz IS NOT NULL`,
-          [column(failed, (f) => f.invitation.id), column(failed, (f) => f.failure.code), now],
-        );
+        if (purpose === 'invitation')
+          await manager.query(
+            `UPDATE invitation i SET status = 'failed', failed_at = $3, last_error = u.error, next_attempt_at = NULL
+               FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE i.id = u.id AND i.status = 'scheduled'`,
+            [column(failed, (f) => f.invitation.id), column(failed, (f) => f.failure.code), now],
+          );
+        // A reminder is a courtesy: one failure and it is dropped; the invitation itself stands.
+        else
+          await manager.query(`UPDATE invitation SET remind_at = NULL WHERE id = ANY($1::uuid[])`, [
+            column(failed, (f) => f.invitation.id),
+          ]);
       }
     });
   }

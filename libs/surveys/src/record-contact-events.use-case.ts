@@ -4,12 +4,82 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isValidTimeZone, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
-import { advisoryLockKey, lockedTransaction, queryRows } from '@app/database';
+import { advisoryLockKey, lockedTransaction, queryRows, Rows } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { decide, Decision, SkipReason } from './contact-policy';
 import { invitationTokenHash } from './invitation-token';
 import { Channel, Locale } from './survey.model';
 import { SurveyCatalog } from './survey-catalog.service';
+
+/** The columns one statement writes per accepted event, invitation and changed borrower (see `Rows`). */
+interface EventRow extends Record<string, unknown> {
+  id: string;
+  external_id: string;
+  borrower_id: string;
+  touchpoint: string;
+  product: string | null;
+  agent_ref: string | null;
+  preferred_channel: string | null;
+  occurred_at: Date;
+  attributes: string;
+  body_hash: Buffer;
+  outcome: string;
+}
+const EVENT_COLUMNS = {
+  id: 'uuid',
+  external_id: 'text',
+  borrower_id: 'uuid',
+  touchpoint: 'text',
+  product: 'text',
+  agent_ref: 'text',
+  preferred_channel: 'text',
+  occurred_at: 'timestamptz',
+  attributes: 'jsonb',
+  body_hash: 'bytea',
+  outcome: 'json',
+} as const;
+
+interface InvitationRow extends Record<string, unknown> {
+  id: string;
+  contact_event_id: string;
+  survey_id: string;
+  survey_version: number;
+  borrower_id: string;
+  channel: string;
+  locale: string;
+  token_hash: Buffer;
+  send_at: Date;
+  expires_at: Date;
+}
+const INVITATION_COLUMNS = {
+  id: 'uuid',
+  contact_event_id: 'uuid',
+  survey_id: 'uuid',
+  survey_version: 'int',
+  borrower_id: 'uuid',
+  channel: 'text',
+  locale: 'text',
+  token_hash: 'bytea',
+  send_at: 'timestamptz',
+  expires_at: 'timestamptz',
+} as const;
+
+interface BorrowerDetails extends Record<string, unknown> {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  locale: string;
+  time_zone: string;
+}
+const BORROWER_DETAILS = {
+  id: 'uuid',
+  name: 'text',
+  phone: 'text',
+  email: 'text',
+  locale: 'text',
+  time_zone: 'text',
+} as const;
 
 export interface ContactEventInput {
   externalId: string;
@@ -234,8 +304,8 @@ export class RecordContactEvents {
     const { borrowers, changed } = mergeBorrowers(fresh, rows);
     const invited = new Set([...borrowers.values()].filter((b) => b.recently_invited).map((b) => b.id));
 
-    const events: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
-    const invitations: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+    const events = new Rows<EventRow>(EVENT_COLUMNS);
+    const invitations = new Rows<InvitationRow>(INVITATION_COLUMNS);
     let notify = false;
     for (const w of fresh) {
       const borrower = borrowers.get(w.input.borrower.externalId)!;
@@ -276,83 +346,75 @@ export class RecordContactEvents {
             expiresAt: decision.expiresAt.toISOString(),
           },
         };
-        const row = [
-          invitationId,
-          eventId,
-          decision.survey.id,
-          decision.survey.version,
-          borrower.id,
-          decision.channel,
-          borrower.locale,
-          invitationTokenHash(this.config.appSecret, invitationId),
-          decision.sendAt,
-          decision.expiresAt,
-        ];
-        row.forEach((value, i) => invitations[i]!.push(value));
+        invitations.push({
+          id: invitationId,
+          contact_event_id: eventId,
+          survey_id: decision.survey.id,
+          survey_version: decision.survey.version,
+          borrower_id: borrower.id,
+          channel: decision.channel,
+          locale: borrower.locale,
+          token_hash: invitationTokenHash(this.config.appSecret, invitationId),
+          send_at: decision.sendAt,
+          expires_at: decision.expiresAt,
+        });
         if (decision.sendAt.getTime() <= context.now.getTime() + NOTIFY_HORIZON_MS) notify = true;
       } else {
         body = { eventId, invitation: null, skipped: decision.reason };
       }
       const input = w.input;
-      const row = [
-        eventId,
-        input.externalId,
-        borrower.id,
-        input.touchpoint,
-        input.product ?? null,
-        input.agentRef ?? null,
-        input.preferredChannel ?? null,
-        w.occurredAt,
-        JSON.stringify(input.attributes ?? {}),
-        w.hash,
-        JSON.stringify(body),
-      ];
-      row.forEach((value, i) => events[i]!.push(value));
+      events.push({
+        id: eventId,
+        external_id: input.externalId,
+        borrower_id: borrower.id,
+        touchpoint: input.touchpoint,
+        product: input.product ?? null,
+        agent_ref: input.agentRef ?? null,
+        preferred_channel: input.preferredChannel ?? null,
+        occurred_at: w.occurredAt,
+        attributes: JSON.stringify(input.attributes ?? {}),
+        body_hash: w.hash,
+        outcome: JSON.stringify(body),
+      });
       results.set(w.index, { outcome: 'created', body });
     }
 
     // The events, their invitations, the borrowers' new details (when any changed) and the worker's
     // wake-up in one statement: the foreign keys are checked at its end, when the inserts are done.
-    const update = changed.length
+    const params: unknown[] = [context.now, notify];
+    const details = new Rows<BorrowerDetails>(BORROWER_DETAILS);
+    for (const c of changed)
+      details.push({
+        id: c.id,
+        name: c.name,
+        phone: c.phone,
+        email: c.email,
+        locale: c.locale,
+        time_zone: c.time_zone,
+      });
+    const update = details.length
       ? `updated AS (
            UPDATE borrower b SET name = u.name, phone = u.phone, email = u.email, locale = u.locale, time_zone = u.time_zone, updated_at = now()
-             FROM unnest($24::uuid[], $25::text[], $26::text[], $27::text[], $28::text[], $29::text[]) AS u(id, name, phone, email, locale, time_zone)
+             FROM ${details.unnest(params, 'u')}
             WHERE b.id = u.id),`
       : '';
     const [written] = await queryRows<{ events: number; invitations: number }>(
       manager,
       `WITH ${update}
        events AS (
-         INSERT INTO contact_event (id, external_id, borrower_id, touchpoint, product, agent_ref, preferred_channel, occurred_at, attributes, body_hash, outcome, received_at)
-         SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[], $10::bytea[], $11::json[])
+         INSERT INTO contact_event (${events.columns}, received_at)
+         SELECT e.*, $1::timestamptz FROM ${events.unnest(params, 'e')}
          ON CONFLICT (external_id) DO NOTHING RETURNING id),
        invitations AS (
-         INSERT INTO invitation (id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at, next_attempt_at, created_at)
-         SELECT i.*, i.send_at, $12::timestamptz
-           FROM unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::int[], $17::uuid[], $18::text[], $19::text[], $20::bytea[], $21::timestamptz[], $22::timestamptz[])
-             AS i(id, contact_event_id, survey_id, survey_version, borrower_id, channel, locale, token_hash, send_at, expires_at)
+         INSERT INTO invitation (${invitations.columns}, next_attempt_at, created_at)
+         SELECT i.*, i.send_at, $1::timestamptz FROM ${invitations.unnest(params, 'i')}
           WHERE i.contact_event_id IN (SELECT id FROM events)
          RETURNING id)
        SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM invitations)::int AS invitations,
-              CASE WHEN $23 THEN pg_notify('${INVITATION_DUE_CHANNEL}', '') END AS notified`,
-      [
-        ...events,
-        context.now,
-        ...invitations,
-        notify,
-        ...(changed.length
-          ? [
-              changed.map((c) => c.id),
-              changed.map((c) => c.name),
-              changed.map((c) => c.phone),
-              changed.map((c) => c.email),
-              changed.map((c) => c.locale),
-              changed.map((c) => c.time_zone),
-            ]
-          : []),
-      ],
+              CASE WHEN $2 THEN pg_notify('${INVITATION_DUE_CHANNEL}', '') END AS notified`,
+      params,
     );
-    if (written!.events !== fresh.length || written!.invitations !== invitations[0]!.length)
+    if (written!.events !== fresh.length || written!.invitations !== invitations.length)
       throw new RetryableConflict();
     return results;
   }
