@@ -1,5 +1,8 @@
-export * from './analytics.module';
-export * from './dashboard-queries.service';
-export * from './metric-sums.service';
-export * from './metrics';
-export * from './refresh-metric-rollups.use-case';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { AnalyticsModule } from './analytics.module';
+export { DashboardQueries } from './dashboard-queries.service';
+export type { Dashboard, DashboardFilters } from './dashboard-queries.service';
+export { METRIC_GROUPS, MetricSums, SURVEY_KINDS } from './metric-sums.service';
+export type { MetricGroup } from './metric-sums.service';
+export type { Metric, SurveyKind } from './metrics';
+export { RefreshMetricRollups } from './refresh-metric-rollups.use-case';

@@ -1,4 +1,6 @@
-export * from './actor';
-export * from './audit.module';
-export * from './audit.service';
-export * from './audit-queries.service';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { STAFF_ROLES, SYSTEM_ACTOR } from './actor';
+export type { Actor, StaffRole } from './actor';
+export { AuditQueries } from './audit-queries.service';
+export { AuditModule } from './audit.module';
+export { AuditService } from './audit.service';

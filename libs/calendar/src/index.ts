@@ -1,6 +1,7 @@
-export * from './calendar.module';
-export * from './quiet-hours';
-export * from './working-calendar.service';
-export * from './working-days';
-export { CalendarDayKind } from './calendar-day';
-export * from './edit-calendar.service';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { CalendarModule } from './calendar.module';
+export { EditCalendar } from './edit-calendar.service';
+export { isValidTimeZone, nextAllowedSendTime } from './quiet-hours';
+export { WorkingCalendar, isWeekday } from './working-calendar.service';
+export type { WorkingDayLookup } from './working-calendar.service';
+export { addWorkingDays, workingDaysUntil } from './working-days';

@@ -1,9 +1,11 @@
-export * from './callback-priority';
-export * from './callback-task-opener.service';
-export * from './callbacks.module';
-export * from './callback-workflow.service';
-export * from './task-change';
-export * from './callback-task-queries.service';
-export * from './sweep-overdue-tasks.use-case';
-export * from './borrower-casefile.service';
-export { DUE_SOON_HOURS, dueSoonCondition, overdueCondition } from './task-deadline';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { BorrowerCasefile, maskEmail, maskPhone } from './borrower-casefile.service';
+export { callbackPriority } from './callback-priority';
+export { CallbackTaskOpener } from './callback-task-opener.service';
+export { CallbackTaskQueries } from './callback-task-queries.service';
+export type { TaskListFilters } from './callback-task-queries.service';
+export { ATTEMPT_RESULTS, CallbackWorkflow } from './callback-workflow.service';
+export { CallbacksModule } from './callbacks.module';
+export { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
+export { changeTask, requireStaff, requireTaskOwner } from './task-change';
+export { overdueCondition } from './task-deadline';

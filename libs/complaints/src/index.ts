@@ -1,7 +1,14 @@
-export * from './complaint-workflow.service';
-export * from './complaint.model';
-export * from './complaints.module';
-export * from './complaint-queries.service';
-export * from './csv';
-export * from './register-export.service';
-export * from './register-format';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { ComplaintQueries } from './complaint-queries.service';
+export { ComplaintWorkflow } from './complaint-workflow.service';
+export {
+  CLASSIFICATIONS,
+  COMPLAINT_CATEGORIES,
+  MAX_EXTENSION_WORKING_DAYS,
+  RECEIVED_VIA,
+  RESPONSE_TYPES,
+  REVIEW_CRITERIA,
+} from './complaint.model';
+export { ComplaintsModule } from './complaints.module';
+export { RegisterExport, validateRegisterFilters } from './register-export.service';
+export { REGISTER_COLUMNS } from './register-format';

@@ -1,3 +1,5 @@
-export * from './config';
-export * from './config.module';
-export * from './process';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { ConfigModule } from './config.module';
+export { AppConfig, ConfigError, loadConfig } from './config';
+export type { TwilioConfig } from './config';
+export { runProcess } from './process';

@@ -1,9 +1,24 @@
-export * from './clock.port';
-export * from './domain.exception';
-export * from './ids';
-export * from './logging.module';
-export * from './project-root';
-export * from './secrets';
-export * from './keyset-cursor';
-export * from './worker-thread';
-export * from './template-engine';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { Clock, FixedClock, SystemClock } from './clock.port';
+export {
+  DomainException,
+  ERROR_CODES,
+  NotFoundException,
+  RetryLaterException,
+  ValidationFailedException,
+} from './domain.exception';
+export type { ErrorCode, FieldError } from './domain.exception';
+export { isIsoDate, isStorableText, isUuid } from './ids';
+export { decodeCursor, encodeCursor } from './keyset-cursor';
+export { AppLogger, LoggingModule, ROUTE_PATTERN, errorForLog } from './logging.module';
+export { projectRoot } from './project-root';
+export {
+  constantTimeEqual,
+  deriveSecret,
+  openSecret,
+  randomToken,
+  sealSecret,
+  secretDigest,
+} from './secrets';
+export { TemplateEngine, TemplatesModule } from './template-engine';
+export { startWorkerThread } from './worker-thread';

@@ -1,15 +1,24 @@
-export * from './contact-policy';
-export * from './invitation-query.service';
-export * from './invitation-token';
-export * from './opt-out.service';
-export * from './record-contact-events.use-case';
-export * from './revise-survey.use-case';
-export * from './record-response.use-case';
-export * from './update-comment.use-case';
-export * from './comment-tags';
-export * from './scoring';
-export * from './sms-reply';
-export * from './survey-catalog.service';
-export * from './survey.model';
-export * from './surveys.module';
-export * from './edit-contact-policy.use-case';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { COMMENT_CATEGORIES, tagComment } from './comment-tags';
+export { samplingDraw } from './contact-policy';
+export { EditContactPolicy } from './edit-contact-policy.use-case';
+export { InvitationQueries, localize } from './invitation-query.service';
+export type { InvitationView, PendingSurvey, TokenInvitation } from './invitation-query.service';
+export { TOKEN_PATTERN, invitationToken } from './invitation-token';
+export { OptOutService } from './opt-out.service';
+export { INVITATION_DUE_CHANNEL, RecordContactEvents } from './record-contact-events.use-case';
+export type { ContactEventInput, ContactEventResult } from './record-contact-events.use-case';
+export {
+  COMMENT_EDIT_WINDOW_MS,
+  RecordResponse,
+  SMS_COMMENT_WINDOW_MS,
+  checkComment,
+} from './record-response.use-case';
+export type { RecordedResponse } from './record-response.use-case';
+export { ReviseSurvey } from './revise-survey.use-case';
+export type { SurveyChanges } from './revise-survey.use-case';
+export { parseSmsReply } from './sms-reply';
+export { SurveyCatalog } from './survey-catalog.service';
+export type { Survey } from './survey.model';
+export { SurveysModule } from './surveys.module';
+export { UpdateComment } from './update-comment.use-case';

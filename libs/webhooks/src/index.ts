@@ -1,6 +1,7 @@
-export * from './deliver-webhooks.use-case';
-export * from './webhook-endpoints.service';
-export * from './webhook-events';
-export * from './webhook-outbox.service';
-export * from './webhook-signature';
-export * from './webhooks.module';
+// The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { DeliverWebhooks } from './deliver-webhooks.use-case';
+export { WebhookEndpoints } from './webhook-endpoints.service';
+export { WEBHOOK_EVENTS } from './webhook-events';
+export { WebhookOutbox } from './webhook-outbox.service';
+export { signWebhook } from './webhook-signature';
+export { WebhooksModule } from './webhooks.module';
