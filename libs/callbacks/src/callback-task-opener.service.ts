@@ -29,6 +29,14 @@ export class CallbackTaskOpener {
     private readonly config: AppConfig,
   ) {}
 
+  /** A comment edited while its task is still open re-tags the task (the queue filters by tag). */
+  async retag(manager: EntityManager, responseId: string, tags: string[], now: Date): Promise<void> {
+    await manager.query(
+      `UPDATE callback_task SET tags = $2, updated_at = $3, version = version + 1 WHERE response_id = $1 AND status = 'open'`,
+      [responseId, tags, now],
+    );
+  }
+
   async open(
     manager: EntityManager,
     low: LowScore,

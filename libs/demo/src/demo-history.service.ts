@@ -6,6 +6,7 @@ import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { callbackPriority } from '@app/callbacks';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
+import { Rows } from '@app/database';
 import { tagComment } from '@app/surveys';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
@@ -123,6 +124,94 @@ function prng(seed: number): () => number {
  * state with their attempts, and complaints registered, under review and resolved with gap-free
  * numbers. Written once, on a database without contact events, in one transaction.
  */
+/** The rows the demo history writes, by column (see `Rows`). */
+type DemoEvent = {
+  external_id: string;
+  borrower_id: string;
+  touchpoint: string;
+  product: string;
+  agent_ref: string;
+  occurred_at: Date;
+  body_hash: Buffer;
+};
+const EVENT_COLUMNS = {
+  external_id: 'text',
+  borrower_id: 'uuid',
+  touchpoint: 'text',
+  product: 'text',
+  agent_ref: 'text',
+  occurred_at: 'timestamptz',
+  body_hash: 'bytea',
+} as const;
+
+type DemoInvitation = {
+  contact_event_id: string;
+  survey_id: string;
+  borrower_id: string;
+  channel: string;
+  locale: string;
+  token_hash: Buffer;
+  status: string;
+  send_at: Date;
+  expires_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  answered_at: Date | null;
+  expired_at: Date | null;
+  failed_at: Date | null;
+  survey_version: number;
+  created_at: Date;
+};
+const INVITATION_COLUMNS = {
+  contact_event_id: 'uuid',
+  survey_id: 'uuid',
+  borrower_id: 'uuid',
+  channel: 'text',
+  locale: 'text',
+  token_hash: 'bytea',
+  status: 'text',
+  send_at: 'timestamptz',
+  expires_at: 'timestamptz',
+  sent_at: 'timestamptz',
+  delivered_at: 'timestamptz',
+  answered_at: 'timestamptz',
+  expired_at: 'timestamptz',
+  failed_at: 'timestamptz',
+  survey_version: 'int',
+  created_at: 'timestamptz',
+} as const;
+
+type DemoResponse = {
+  invitation_id: string;
+  survey_id: string;
+  borrower_id: string;
+  touchpoint: string;
+  channel: string;
+  product: string;
+  locale: string;
+  answers: string;
+  score: number;
+  low: boolean;
+  comment: string | null;
+  tags: string;
+  submitted_at: Date;
+};
+const RESPONSE_COLUMNS = {
+  invitation_id: 'uuid',
+  survey_id: 'uuid',
+  borrower_id: 'uuid',
+  touchpoint: 'text',
+  channel: 'text',
+  product: 'text',
+  locale: 'text',
+  answers: 'text',
+  score: 'numeric',
+  low: 'boolean',
+  comment: 'text',
+  tags: 'text',
+  submitted_at: 'timestamptz',
+} as const;
+
 @Injectable()
 export class DemoHistoryService {
   private readonly logger = new Logger(DemoHistoryService.name);
@@ -241,9 +330,9 @@ export class DemoHistoryService {
       )
     ).map((r: { id: string }) => r.id);
 
-    const events: unknown[][] = [[], [], [], [], [], [], []];
-    const invitations: unknown[][] = Array.from({ length: 16 }, () => []);
-    const responses: unknown[][] = Array.from({ length: 12 }, () => []);
+    const events = new Rows<DemoEvent>(EVENT_COLUMNS);
+    const invitations: (Omit<DemoInvitation, 'contact_event_id'> & { event: number })[] = [];
+    const responses: (Omit<DemoResponse, 'invitation_id'> & { invitation: number })[] = [];
     const lows: {
       responseIndex: number;
       borrower: number;
@@ -264,14 +353,16 @@ export class DemoHistoryService {
         const touchpoint = weighted(TOUCHPOINTS);
         const product = random() < 0.65 ? 'PDL' : 'installment';
         eventNo++;
-        const eventIndex = events[0]!.length;
-        events[0]!.push(`demo-e-${String(eventNo).padStart(6, '0')}`);
-        events[1]!.push(borrowerIds[b]);
-        events[2]!.push(touchpoint);
-        events[3]!.push(product);
-        events[4]!.push(`op-${1 + Math.floor(random() * 24)}`);
-        events[5]!.push(new Date(occurredAt));
-        events[6]!.push(randomBytes(32));
+        const eventIndex = events.length;
+        events.push({
+          external_id: `demo-e-${String(eventNo).padStart(6, '0')}`,
+          borrower_id: borrowerIds[b]!,
+          touchpoint,
+          product,
+          agent_ref: `op-${1 + Math.floor(random() * 24)}`,
+          occurred_at: new Date(occurredAt),
+          body_hash: randomBytes(32),
+        });
         // Most events get a survey; the rest were skipped by the contact policy.
         if (random() < 0.12) continue;
         const survey =
@@ -306,23 +397,25 @@ export class DemoHistoryService {
             : pending || answered
               ? 'delivered'
               : 'expired';
-        const invitationIndex = invitations[0]!.length;
-        invitations[0]!.push(eventIndex);
-        invitations[1]!.push(survey.id);
-        invitations[2]!.push(borrowerIds[b]);
-        invitations[3]!.push(channel);
-        invitations[4]!.push(borrower.locale);
-        invitations[5]!.push(randomBytes(32));
-        invitations[6]!.push(status);
-        invitations[7]!.push(new Date(sendAt));
-        invitations[8]!.push(new Date(expiresAt));
-        invitations[9]!.push(failed ? null : new Date(sendAt + 5_000));
-        invitations[10]!.push(failed || channel === 'in_app' ? null : new Date(sendAt + 20_000));
-        invitations[11]!.push(status === 'answered' ? new Date(answeredAt!) : null);
-        invitations[12]!.push(status === 'expired' ? new Date(expiresAt) : null);
-        invitations[13]!.push(failed ? new Date(sendAt + 5_000) : null);
-        invitations[14]!.push(survey.version);
-        invitations[15]!.push(new Date(occurredAt + 1_000));
+        const invitationIndex = invitations.length;
+        invitations.push({
+          event: eventIndex,
+          survey_id: survey.id,
+          borrower_id: borrowerIds[b]!,
+          channel,
+          locale: borrower.locale,
+          token_hash: randomBytes(32),
+          status,
+          send_at: new Date(sendAt),
+          expires_at: new Date(expiresAt),
+          sent_at: failed ? null : new Date(sendAt + 5_000),
+          delivered_at: failed || channel === 'in_app' ? null : new Date(sendAt + 20_000),
+          answered_at: status === 'answered' ? new Date(answeredAt!) : null,
+          expired_at: status === 'expired' ? new Date(expiresAt) : null,
+          failed_at: failed ? new Date(sendAt + 5_000) : null,
+          survey_version: survey.version,
+          created_at: new Date(occurredAt + 1_000),
+        });
         if (status !== 'answered') continue;
         // Scores skew high, as they do; collection contacts score lower.
         const harsh = touchpoint === 'collection' ? 0.4 : 0.22;
@@ -354,19 +447,22 @@ export class DemoHistoryService {
         const low = score <= survey.threshold;
         const comment = low ? pick(LOW_COMMENTS) : random() < 0.3 ? pick(HIGH_COMMENTS) : null;
         const tags = low || comment ? tagComment(comment) : [];
-        const responseIndex = responses[0]!.length;
-        responses[0]!.push(invitationIndex);
-        responses[1]!.push(survey.id);
-        responses[2]!.push(borrowerIds[b]);
-        responses[3]!.push(touchpoint);
-        responses[4]!.push(channel);
-        responses[5]!.push(product);
-        responses[6]!.push(borrower.locale);
-        responses[7]!.push(JSON.stringify(answers));
-        responses[8]!.push(score);
-        responses[9]!.push(low);
-        responses[10]!.push(comment);
-        responses[11]!.push(tags);
+        const responseIndex = responses.length;
+        responses.push({
+          invitation: invitationIndex,
+          survey_id: survey.id,
+          borrower_id: borrowerIds[b]!,
+          touchpoint,
+          channel,
+          product,
+          locale: borrower.locale,
+          answers: JSON.stringify(answers),
+          score,
+          low,
+          comment,
+          tags: JSON.stringify(tags),
+          submitted_at: new Date(answeredAt!),
+        });
         if (low) {
           lows.push({ responseIndex, borrower: b, score, survey, submittedAt: answeredAt!, tags });
           lowCount.set(b, [...(lowCount.get(b) ?? []), answeredAt!]);
@@ -374,43 +470,35 @@ export class DemoHistoryService {
       }
     }
 
-    const eventIds: string[] = (
-      await manager.query(
-        `INSERT INTO contact_event (external_id, borrower_id, touchpoint, product, agent_ref, occurred_at, body_hash, outcome, received_at)
-         SELECT e, b, t, p, a, o, h, '{"demo":true}'::json, o FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::bytea[]) AS x(e, b, t, p, a, o, h)
-         RETURNING id`,
-        events,
-      )
-    ).map((r: { id: string }) => r.id);
-    const invitationIds: string[] = (
-      await manager.query(
-        `INSERT INTO invitation (contact_event_id, survey_id, borrower_id, channel, locale, token_hash, status, send_at, expires_at, sent_at,
-                                 delivered_at, answered_at, expired_at, failed_at, survey_version, created_at, attempts, last_error)
-         SELECT * , CASE WHEN x.status = 'failed' THEN 3 ELSE 1 END, CASE WHEN x.status = 'failed' THEN 'permanent: invalid number' END
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bytea[], $7::text[], $8::timestamptz[], $9::timestamptz[],
-                       $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::int[], $16::timestamptz[])
-             AS x(e, s, b, c, l, h, status, sa, ea, se, de, an, ex, fa, v, cr)
-         RETURNING id`,
-        [(invitations[0] as number[]).map((i) => eventIds[i]), ...invitations.slice(1)],
-      )
-    ).map((r: { id: string }) => r.id);
-    const submitted = (responses[0] as number[]).map((i) => invitations[11]![i] as Date);
-    const responseIds: string[] = (
-      await manager.query(
+    const insertedIds = async (sql: (params: unknown[]) => string): Promise<string[]> => {
+      const params: unknown[] = [];
+      return ((await manager.query(sql(params), params)) as { id: string }[]).map((r) => r.id);
+    };
+    const eventIds = await insertedIds(
+      (params) =>
+        `INSERT INTO contact_event (${events.columns}, outcome, received_at)
+         SELECT x.*, '{"demo":true}'::json, x.occurred_at FROM ${events.unnest(params, 'x')} RETURNING id`,
+    );
+    const invitationRows = new Rows<DemoInvitation>(INVITATION_COLUMNS);
+    for (const { event, ...invitation } of invitations)
+      invitationRows.push({ contact_event_id: eventIds[event]!, ...invitation });
+    const invitationIds = await insertedIds(
+      (params) =>
+        `INSERT INTO invitation (${invitationRows.columns}, attempts, last_error)
+         SELECT x.*, CASE WHEN x.status = 'failed' THEN 3 ELSE 1 END, CASE WHEN x.status = 'failed' THEN 'permanent: invalid number' END
+           FROM ${invitationRows.unnest(params, 'x')} RETURNING id`,
+    );
+    const responseRows = new Rows<DemoResponse>(RESPONSE_COLUMNS);
+    for (const { invitation, ...response } of responses)
+      responseRows.push({ invitation_id: invitationIds[invitation]!, ...response });
+    const responseIds = await insertedIds(
+      (params) =>
         `INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, comment, tags, source, submitted_at)
-         SELECT i, s, b, t, c, p, l, a::jsonb, sc, lo, co, ARRAY(SELECT jsonb_array_elements_text(tg::jsonb)),
-                CASE WHEN c = 'sms' THEN 'sms' WHEN c = 'in_app' THEN 'in_app' ELSE 'web' END, sub
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::boolean[],
-                       $11::text[], $12::text[], $13::timestamptz[]) AS x(i, s, b, t, c, p, l, a, sc, lo, co, tg, sub)
-         RETURNING id`,
-        [
-          (responses[0] as number[]).map((i) => invitationIds[i]),
-          ...responses.slice(1, 11),
-          (responses[11] as string[][]).map((t) => JSON.stringify(t)),
-          submitted,
-        ],
-      )
-    ).map((r: { id: string }) => r.id);
+         SELECT x.invitation_id, x.survey_id, x.borrower_id, x.touchpoint, x.channel, x.product, x.locale, x.answers::jsonb, x.score, x.low,
+                x.comment, ARRAY(SELECT jsonb_array_elements_text(x.tags::jsonb)),
+                CASE WHEN x.channel = 'sms' THEN 'sms' WHEN x.channel = 'in_app' THEN 'in_app' ELSE 'web' END, x.submitted_at
+           FROM ${responseRows.unnest(params, 'x')} RETURNING id`,
+    );
 
     await this.writeTasks(
       manager,

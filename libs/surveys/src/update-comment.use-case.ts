@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { CallbackTaskOpener } from '@app/callbacks';
 import { Clock, DomainException, NotFoundException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { tagComment } from './comment-tags';
@@ -13,6 +14,7 @@ import { checkComment, InvitationLocator } from './record-response.use-case';
 export class UpdateComment {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly tasks: CallbackTaskOpener,
     private readonly clock: Clock,
   ) {}
 
@@ -53,9 +55,6 @@ export class UpdateComment {
       `UPDATE response SET comment = $2, tags = $3, comment_updated_at = $4 WHERE id = $1`,
       [response.id, next, tags, now],
     );
-    await manager.query(
-      `UPDATE callback_task SET tags = $2, updated_at = $3, version = version + 1 WHERE response_id = $1 AND status = 'open'`,
-      [response.id, tags, now],
-    );
+    await this.tasks.retag(manager, response.id, tags, now);
   }
 }
