@@ -268,6 +268,31 @@ describe('the bad-input catalogue (quality.md) against every entry point: a 4xx,
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('answers 400 validation_failed, decided at the edge, to tampered cursors and impossible days on the API lists', async () => {
+    const cases = [
+      ...CURSORS.map((c) => `/api/v1/callback-tasks?cursor=${encode(c)}`),
+      ...CURSORS.map((c) => `/api/v1/complaints?cursor=${encode(c)}`),
+      ...DATES.flatMap((d) => [
+        `/api/v1/complaints?from=${d}`,
+        `/api/v1/metrics?from=${d}&to=2026-11-30`,
+        `/api/v1/complaints/register?from=${d}&to=2026-11-30`,
+      ]),
+      `/api/v1/metrics?from=2026-11-01&to=2026-11-30&kind=${encode(`${MARK}\u0000`)}`,
+    ];
+    for (const path of cases) {
+      const response = await fetch(`${api.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+      expect({
+        path,
+        status: response.status,
+        code: ((await response.json()) as { code: string }).code,
+      }).toEqual({
+        path,
+        status: 400,
+        code: 'validation_failed',
+      });
+    }
+  });
+
   it('answers 415 to a body of a type the API does not take', async () => {
     const posts = routes.filter((r) => r.method === 'POST' && r.path.startsWith('/api/v1/'));
     expect(posts.length).toBeGreaterThan(2);
