@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { nextAllowedSendTime, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
-import { invitationToken, localize, Survey, SurveyCatalog } from '@app/surveys';
+import { invitationToken, localize, OptOutService, Survey, SurveyCatalog } from '@app/surveys';
 import { WebhookOutbox } from '@app/webhooks';
 import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
@@ -77,6 +77,7 @@ export class DispatchInvitations {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly webhooks: WebhookOutbox,
+    private readonly optOuts: OptOutService,
   ) {}
 
   /** First messages of invitations whose send time has come. */
@@ -419,10 +420,7 @@ export class DispatchInvitations {
         );
       }
       if (optedOut.length > 0) {
-        await manager.query(
-          `UPDATE borrower SET sms_opted_out_at = coalesce(sms_opted_out_at, $2), updated_at = $2 WHERE id = ANY($1::uuid[])`,
-          [optedOut, now],
-        );
+        await this.optOuts.markSmsOptedOut(manager, optedOut, now);
       }
       if (retry.length > 0) {
         await manager.query(

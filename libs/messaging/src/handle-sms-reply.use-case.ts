@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Clock, DomainException } from '@app/core';
 import {
+  OptOutService,
   parseSmsReply,
   RecordResponse,
   SMS_COMMENT_WINDOW_MS,
@@ -34,6 +35,7 @@ export class HandleSmsReply {
     @InjectDataSource() private readonly db: DataSource,
     private readonly record: RecordResponse,
     private readonly comments: UpdateComment,
+    private readonly optOuts: OptOutService,
     private readonly renderer: TemplateRenderer,
     private readonly clock: Clock,
   ) {}
@@ -84,23 +86,7 @@ export class HandleSmsReply {
 
     if (parsed.kind === 'stop' || parsed.kind === 'start') {
       // Twilio answers STOP/START itself on long codes and blocks our messages after STOP: no reply.
-      await manager.query(
-        parsed.kind === 'stop'
-          ? `UPDATE borrower SET sms_opted_out_at = coalesce(sms_opted_out_at, $2), updated_at = $2 WHERE phone = $1`
-          : `UPDATE borrower SET sms_opted_out_at = NULL, updated_at = $2 WHERE phone = $1`,
-        [sms.from, now],
-      );
-      if (parsed.kind === 'stop') {
-        await manager.query(
-          `UPDATE invitation SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'opted_out', next_attempt_at = NULL
-            WHERE channel = 'sms' AND status = 'scheduled' AND borrower_id IN (SELECT id FROM borrower WHERE phone = $1)`,
-          [sms.from, now],
-        );
-        await manager.query(
-          `UPDATE invitation SET remind_at = NULL WHERE channel = 'sms' AND remind_at IS NOT NULL AND borrower_id IN (SELECT id FROM borrower WHERE phone = $1)`,
-          [sms.from],
-        );
-      }
+      await this.optOuts.setSmsOptOutByPhone(manager, sms.from, parsed.kind === 'stop', now);
       return { outcome: parsed.kind, reply: null, borrowerId };
     }
     if (!latest) return { outcome: 'no_survey', reply: null, borrowerId };
