@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Clock } from '@app/core';
 import { queryRows } from '@app/database';
+import { InvitationLifecycle } from '@app/surveys';
 import { DataSource } from 'typeorm';
 import { DeliveryUpdate } from './sms-webhooks.port';
 
@@ -22,6 +23,7 @@ const RANK: Record<string, number> = {
 export class DeliveryStatusService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly lifecycle: InvitationLifecycle,
     private readonly clock: Clock,
   ) {}
 
@@ -42,17 +44,9 @@ export class DeliveryStatusService {
       const message = rows[0];
       if (!message) return 'ignored';
       if (message.invitation_id && message.purpose === 'invitation') {
-        if (status === 'delivered') {
-          await manager.query(
-            `UPDATE invitation SET status = 'delivered', delivered_at = $2 WHERE id = $1 AND status = 'sent'`,
-            [message.invitation_id, now],
-          );
-        } else if (status === 'undelivered' || status === 'failed') {
-          await manager.query(
-            `UPDATE invitation SET status = 'failed', failed_at = $2, last_error = $3, remind_at = NULL WHERE id = $1 AND status = 'sent'`,
-            [message.invitation_id, now, update.failureReason],
-          );
-        }
+        if (status === 'delivered') await this.lifecycle.markDelivered(manager, message.invitation_id, now);
+        else if (status === 'undelivered' || status === 'failed')
+          await this.lifecycle.markUndelivered(manager, message.invitation_id, now, update.failureReason);
       }
       return 'applied';
     });

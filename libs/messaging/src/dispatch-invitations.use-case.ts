@@ -3,13 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { nextAllowedSendTime, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
-import { invitationToken, localize, OptOutService, Survey, SurveyCatalog } from '@app/surveys';
+import {
+  ClaimedInvitation,
+  InvitationLifecycle,
+  invitationToken,
+  localize,
+  OptOutService,
+  Survey,
+  SurveyCatalog,
+} from '@app/surveys';
 import { WebhookOutbox } from '@app/webhooks';
-import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
 import { EmailSender, SendFailure, SendReceipt, SmsSender } from './sender.port';
 import { SmsPacer, waitUntil } from './sms-pacer.service';
-import { MessagePurpose, MessageLocale, TemplateRenderer } from './template-renderer.service';
+import { MessagePurpose, TemplateRenderer } from './template-renderer.service';
 
 /** How long a claimed invitation stays invisible to other workers while this one sends it. */
 const LEASE_MS = 5 * 60_000;
@@ -18,29 +25,7 @@ const BACKOFF_BASE_MS = 30_000;
 export const SEND_CONCURRENCY = 32;
 /** Finished sends committed together: with SEND_CONCURRENCY in flight, a crash re-sends at most their sum. */
 export const COMMIT_EVERY = 8;
-/** What a claim returns: the invitation and the borrower it goes to. */
-const CLAIMED_COLUMNS = `i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id,
-  b.external_id AS borrower_external_id, b.name, b.phone, b.email, b.time_zone,
-  b.sms_opted_out_at IS NOT NULL AS sms_opted_out, b.email_opted_out_at IS NOT NULL AS email_opted_out`;
 const BACKOFF_MAX_MS = 60 * 60_000;
-
-interface ClaimedInvitation {
-  id: string;
-  channel: 'sms' | 'email' | 'in_app';
-  locale: MessageLocale;
-  survey_id: string;
-  attempts: number;
-  expires_at: Date;
-  send_at: Date;
-  borrower_id: string;
-  borrower_external_id: string;
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  time_zone: string;
-  sms_opted_out: boolean;
-  email_opted_out: boolean;
-}
 
 export interface DispatchReport {
   claimed: number;
@@ -78,24 +63,16 @@ export class DispatchInvitations {
     private readonly config: AppConfig,
     private readonly webhooks: WebhookOutbox,
     private readonly optOuts: OptOutService,
+    private readonly lifecycle: InvitationLifecycle,
   ) {}
 
   /** First messages of invitations whose send time has come. */
   async dispatchDue(limit = 200): Promise<DispatchReport> {
     const now = this.clock.now();
-    const claimed = await queryRows<ClaimedInvitation>(
-      this.db,
-
-      `WITH due AS (
-         SELECT id FROM invitation
-          WHERE status = 'scheduled' AND next_attempt_at <= $1
-          ORDER BY next_attempt_at
-          LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE invitation i SET next_attempt_at = $3, attempts = i.attempts + 1
-         FROM due, borrower b
-        WHERE i.id = due.id AND b.id = i.borrower_id
-       RETURNING ${CLAIMED_COLUMNS}`,
-      [now, this.batchSize(limit), new Date(now.getTime() + LEASE_MS)],
+    const claimed = await this.lifecycle.claimDue(
+      now,
+      this.batchSize(limit),
+      new Date(now.getTime() + LEASE_MS),
     );
     return this.process(claimed, 'invitation');
   }
@@ -103,19 +80,10 @@ export class DispatchInvitations {
   /** The one reminder of sent, unanswered invitations whose reminder time has come. */
   async sendReminders(limit = 200): Promise<DispatchReport> {
     const now = this.clock.now();
-    const claimed = await queryRows<ClaimedInvitation>(
-      this.db,
-
-      `WITH due AS (
-         SELECT id FROM invitation
-          WHERE status IN ('sent', 'delivered') AND reminded_at IS NULL AND remind_at <= $1 AND expires_at > $1
-          ORDER BY remind_at
-          LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE invitation i SET remind_at = $3
-         FROM due, borrower b
-        WHERE i.id = due.id AND b.id = i.borrower_id
-       RETURNING ${CLAIMED_COLUMNS}`,
-      [now, this.batchSize(limit), new Date(now.getTime() + LEASE_MS)],
+    const claimed = await this.lifecycle.claimReminders(
+      now,
+      this.batchSize(limit),
+      new Date(now.getTime() + LEASE_MS),
     );
     return this.process(claimed, 'reminder');
   }
@@ -327,7 +295,7 @@ export class DispatchInvitations {
     );
     const failed = failures.filter((f) => !retry.includes(f));
     const optedOut = failures.filter((f) => f.failure.optedOut).map((f) => f.invitation.borrower_id);
-    const column = <T>(items: T[], pick: (item: T) => unknown) => items.map(pick);
+    const column = <T, V>(items: T[], pick: (item: T) => V): V[] => items.map(pick);
 
     await this.db.transaction(async (manager) => {
       if (messages.length > 0) {
@@ -369,12 +337,11 @@ export class DispatchInvitations {
               )
             : null,
         );
-        await manager.query(
-          `UPDATE invitation i SET status = 'sent', sent_at = $3, next_attempt_at = NULL, last_error = NULL,
-                  remind_at = CASE WHEN u.remind_at < i.expires_at THEN u.remind_at END
-             FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, remind_at)
-            WHERE i.id = u.id AND i.status = 'scheduled'`,
-          [column(sent, (o) => o.invitation.id), remindAt, now],
+        await this.lifecycle.markSent(
+          manager,
+          column(sent, (o) => o.invitation.id),
+          remindAt,
+          now,
         );
       }
       for (const o of sent) {
@@ -393,59 +360,43 @@ export class DispatchInvitations {
         }
       }
       if (sent.length > 0 && purpose === 'reminder') {
-        await manager.query(
-          `UPDATE invitation SET reminded_at = $2, remind_at = NULL WHERE id = ANY($1::uuid[])`,
-          [column(sent, (o) => o.invitation.id), now],
+        await this.lifecycle.markReminded(
+          manager,
+          column(sent, (o) => o.invitation.id),
+          now,
         );
       }
       if (cancelled.length > 0) {
-        if (purpose === 'invitation')
-          await manager.query(
-            `UPDATE invitation SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'opted_out', next_attempt_at = NULL
-              WHERE id = ANY($1::uuid[]) AND status = 'scheduled'`,
-            [cancelled, now],
-          );
-        else
-          await manager.query(`UPDATE invitation SET remind_at = NULL WHERE id = ANY($1::uuid[])`, [
-            cancelled,
-          ]);
+        if (purpose === 'invitation') await this.lifecycle.cancelForOptOut(manager, cancelled, now);
+        else await this.lifecycle.dropReminders(manager, cancelled);
       }
       if (rescheduled.length > 0) {
-        // Quiet hours: not an attempt, so the claim's increment is given back.
-        await manager.query(
-          purpose === 'invitation'
-            ? `UPDATE invitation i SET next_attempt_at = u.at, attempts = i.attempts - 1 FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at) WHERE i.id = u.id`
-            : `UPDATE invitation i SET remind_at = u.at FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at) WHERE i.id = u.id`,
-          [column(rescheduled, (o) => o.invitation.id), column(rescheduled, (o) => o.at)],
-        );
+        const ids = column(rescheduled, (o) => o.invitation.id);
+        const at = column(rescheduled, (o) => o.at);
+        if (purpose === 'invitation') await this.lifecycle.reschedule(manager, ids, at);
+        else await this.lifecycle.rescheduleReminders(manager, ids, at);
       }
       if (optedOut.length > 0) {
         await this.optOuts.markSmsOptedOut(manager, optedOut, now);
       }
       if (retry.length > 0) {
-        await manager.query(
-          `UPDATE invitation i SET next_attempt_at = u.at, last_error = u.error
-             FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(id, at, error)
-            WHERE i.id = u.id AND i.status = 'scheduled'`,
-          [
-            column(retry, (f) => f.invitation.id),
-            column(retry, (f) => new Date(now.getTime() + backoffMs(f.invitation.attempts))),
-            column(retry, (f) => f.failure.code),
-          ],
+        await this.lifecycle.retryLater(
+          manager,
+          column(retry, (f) => f.invitation.id),
+          column(retry, (f) => new Date(now.getTime() + backoffMs(f.invitation.attempts))),
+          column(retry, (f) => f.failure.code),
         );
       }
       if (failed.length > 0) {
+        const ids = column(failed, (f) => f.invitation.id);
         if (purpose === 'invitation')
-          await manager.query(
-            `UPDATE invitation i SET status = 'failed', failed_at = $3, last_error = u.error, next_attempt_at = NULL
-               FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE i.id = u.id AND i.status = 'scheduled'`,
-            [column(failed, (f) => f.invitation.id), column(failed, (f) => f.failure.code), now],
+          await this.lifecycle.markFailed(
+            manager,
+            ids,
+            column(failed, (f) => f.failure.code),
+            now,
           );
-        // A reminder is a courtesy: one failure and it is dropped; the invitation itself stands.
-        else
-          await manager.query(`UPDATE invitation SET remind_at = NULL WHERE id = ANY($1::uuid[])`, [
-            column(failed, (f) => f.invitation.id),
-          ]);
+        else await this.lifecycle.dropReminders(manager, ids);
       }
     });
   }

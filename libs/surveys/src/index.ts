@@ -22,3 +22,5 @@ export { SurveyCatalog } from './survey-catalog.service';
 export type { Survey } from './survey.model';
 export { SurveysModule } from './surveys.module';
 export { UpdateComment } from './update-comment.use-case';
+export { InvitationLifecycle } from './invitation-lifecycle.repository';
+export type { ClaimedInvitation } from './invitation-lifecycle.repository';

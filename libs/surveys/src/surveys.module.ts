@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { CallbacksModule } from '@app/callbacks';
 import { WebhooksModule } from '@app/webhooks';
 import { InvitationQueries } from './invitation-query.service';
+import { InvitationLifecycle } from './invitation-lifecycle.repository';
 import { OptOutService } from './opt-out.service';
 import { RecordContactEvents } from './record-contact-events.use-case';
 import { RecordResponse } from './record-response.use-case';
@@ -16,6 +17,7 @@ const PROVIDERS = [
   RecordContactEvents,
   InvitationQueries,
   OptOutService,
+  InvitationLifecycle,
   ReviseSurvey,
   RecordResponse,
   UpdateComment,
