@@ -4,6 +4,7 @@ import { CallbackTaskQueries } from './callback-task-queries.service';
 import { CallbackWorkflow } from './callback-workflow.service';
 import { BorrowerCasefile } from './borrower-casefile.service';
 import { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
+import { CallNotes } from './call-notes.repository';
 
 const PROVIDERS = [
   CallbackTaskOpener,
@@ -11,6 +12,7 @@ const PROVIDERS = [
   CallbackTaskQueries,
   BorrowerCasefile,
   SweepOverdueTasks,
+  CallNotes,
 ];
 
 @Module({ providers: PROVIDERS, exports: PROVIDERS })

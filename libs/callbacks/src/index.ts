@@ -9,3 +9,4 @@ export { CallbacksModule } from './callbacks.module';
 export { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
 export { changeTask, requireStaff, requireTaskOwner } from './task-change';
 export { overdueCondition } from './task-deadline';
+export { CallNotes } from './call-notes.repository';

@@ -9,3 +9,4 @@ export { OutboxQueries } from './outbox-queries.service';
 export { SendQueuedMessages } from './send-queued-messages.use-case';
 export { SmsWebhooks } from './sms-webhooks.port';
 export { TemplateRenderer } from './template-renderer.service';
+export { MessageContents } from './message-contents.repository';

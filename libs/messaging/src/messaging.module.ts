@@ -12,6 +12,7 @@ import { DeliveryStatusService } from './delivery-status.service';
 import { DispatchInvitations } from './dispatch-invitations.use-case';
 import { ExpireInvitations } from './expire-invitations.use-case';
 import { HandleSmsReply } from './handle-sms-reply.use-case';
+import { MessageContents } from './message-contents.repository';
 import { MessageOutbox } from './message-outbox.service';
 import { SendQueuedMessages } from './send-queued-messages.use-case';
 import { EmailSender, SmsSender } from './sender.port';
@@ -44,6 +45,7 @@ import { TemplateRenderer } from './template-renderer.service';
         config.smtp ? new SmtpEmailSender(config.smtp.url, config.emailFrom) : new OutboxEmailSender(),
     },
     SmsPacer,
+    MessageContents,
     TemplateRenderer,
     DispatchInvitations,
     ExpireInvitations,
@@ -55,6 +57,7 @@ import { TemplateRenderer } from './template-renderer.service';
   ],
   exports: [
     OutboxQueries,
+    MessageContents,
     MessageOutbox,
     SendQueuedMessages,
     DispatchInvitations,

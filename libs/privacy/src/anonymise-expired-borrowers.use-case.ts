@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@app/audit';
+import { CallNotes } from '@app/callbacks';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
+import { MessageContents } from '@app/messaging';
+import { BorrowerPersonalData } from '@app/surveys';
 import { DataSource } from 'typeorm';
 
 const RETENTION_LOCK = 4_216_771_411;
@@ -22,6 +25,9 @@ export class AnonymiseExpiredBorrowers {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly borrowers: BorrowerPersonalData,
+    private readonly callNotes: CallNotes,
+    private readonly messages: MessageContents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -47,32 +53,10 @@ export class AnonymiseExpiredBorrowers {
       );
       if (due.length === 0) return 0;
       const ids = due.map((b) => b.id);
-      const counts = async (sql: string): Promise<Map<string, number>> => {
-        const rows: { borrower_id: string; n: number }[] = await manager.query(sql, [ids, ANONYMISED]);
-        return new Map(rows.map((r) => [r.borrower_id, r.n]));
-      };
-      const comments = await counts(
-        `WITH u AS (UPDATE response SET comment = NULL WHERE borrower_id = ANY($1) AND comment IS NOT NULL AND $2::text IS NOT NULL RETURNING borrower_id)
-         SELECT borrower_id, count(*)::int AS n FROM u GROUP BY 1`,
-      );
-      const notes = await counts(
-        `WITH u AS (UPDATE callback_attempt a SET note = NULL FROM callback_task t
-                     WHERE a.task_id = t.id AND t.borrower_id = ANY($1) AND a.note IS NOT NULL AND $2::text IS NOT NULL RETURNING t.borrower_id)
-         SELECT borrower_id, count(*)::int AS n FROM u GROUP BY 1`,
-      );
-      const messages = await counts(
-        `WITH u AS (UPDATE message SET recipient = $2, subject = NULL, body_text = $2, body_html = NULL
-                     WHERE borrower_id = ANY($1) AND body_text <> $2 RETURNING borrower_id)
-         SELECT borrower_id, count(*)::int AS n FROM u GROUP BY 1`,
-      );
-      const attributes = await counts(
-        `WITH u AS (UPDATE contact_event SET attributes = '{}' WHERE borrower_id = ANY($1) AND attributes <> '{}' AND $2::text IS NOT NULL RETURNING borrower_id)
-         SELECT borrower_id, count(*)::int AS n FROM u GROUP BY 1`,
-      );
-      await manager.query(
-        `UPDATE borrower SET name = NULL, phone = NULL, email = NULL, anonymised_at = $2, updated_at = $2 WHERE id = ANY($1)`,
-        [ids, now],
-      );
+      // Each owner forgets its own part; the destruction record keeps how much, never what.
+      const notes = await this.callNotes.forget(manager, ids);
+      const messages = await this.messages.forget(manager, ids, ANONYMISED);
+      const { comments, eventAttributes: attributes } = await this.borrowers.forget(manager, ids, now);
       await manager.query(
         `INSERT INTO data_destruction (borrower_id, destroyed_at, reason, counts)
          SELECT id, $2, 'retention', jsonb_build_object('contacts', 1, 'comments', c, 'callNotes', n, 'messages', m, 'eventAttributes', a)

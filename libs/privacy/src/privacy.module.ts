@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CallbacksModule } from '@app/callbacks';
+import { MessagingModule } from '@app/messaging';
+import { SurveysModule } from '@app/surveys';
 import { AnonymiseExpiredBorrowers } from './anonymise-expired-borrowers.use-case';
 
-@Module({ providers: [AnonymiseExpiredBorrowers], exports: [AnonymiseExpiredBorrowers] })
+@Module({
+  imports: [SurveysModule, CallbacksModule, MessagingModule],
+  providers: [AnonymiseExpiredBorrowers],
+  exports: [AnonymiseExpiredBorrowers],
+})
 export class PrivacyModule {}

@@ -24,3 +24,4 @@ export { SurveysModule } from './surveys.module';
 export { UpdateComment } from './update-comment.use-case';
 export { InvitationLifecycle } from './invitation-lifecycle.repository';
 export type { ClaimedInvitation } from './invitation-lifecycle.repository';
+export { BorrowerPersonalData } from './borrower-personal-data.repository';

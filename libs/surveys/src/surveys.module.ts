@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { CallbacksModule } from '@app/callbacks';
 import { WebhooksModule } from '@app/webhooks';
 import { InvitationQueries } from './invitation-query.service';
+import { BorrowerPersonalData } from './borrower-personal-data.repository';
 import { InvitationLifecycle } from './invitation-lifecycle.repository';
 import { OptOutService } from './opt-out.service';
 import { RecordContactEvents } from './record-contact-events.use-case';
@@ -18,6 +19,7 @@ const PROVIDERS = [
   InvitationQueries,
   OptOutService,
   InvitationLifecycle,
+  BorrowerPersonalData,
   ReviseSurvey,
   RecordResponse,
   UpdateComment,
