@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { overdueCondition } from '@app/callbacks';
+import { onTimeCondition } from '@app/complaints';
 import { ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { GroupSums, MetricSums, SumSource, validateMetricFilters } from './metric-sums.service';
@@ -117,7 +118,7 @@ export class DashboardQueries {
                 count(c.id) FILTER (WHERE c.classification IN ('justified', 'partly_justified')) AS justified,
                 count(c.id) FILTER (WHERE c.classification IS NOT NULL) AS classified,
                 count(c.id) FILTER (WHERE c.resolved_at IS NOT NULL) AS resolved,
-                count(c.id) FILTER (WHERE c.resolved_at <= coalesce(c.extended_due_at, c.due_at)) AS on_time
+                count(c.id) FILTER (WHERE ${onTimeCondition('c')}) AS on_time
            FROM response r JOIN callback_task t ON t.response_id = r.id JOIN complaint c ON c.task_id = t.id
           WHERE ${taskWhere}`,
         params,

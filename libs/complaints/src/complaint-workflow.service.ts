@@ -10,15 +10,14 @@ import { MessageOutbox } from '@app/messaging';
 import { WebhookOutbox } from '@app/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  ANSWER_WORKING_DAYS,
   CLASSIFICATIONS,
   COMPLAINT_CATEGORIES,
   ComplaintRow,
-  MAX_EXTENSION_WORKING_DAYS,
   RECEIVED_VIA,
   RESPONSE_TYPES,
   REVIEW_CRITERIA,
 } from './complaint.model';
+import { answerDueAt, deadlineOf, extendedDueAt, MAX_EXTENSION_WORKING_DAYS } from './complaint-deadline';
 
 export interface ComplaintSummary {
   id: string;
@@ -54,7 +53,7 @@ function text(
 }
 
 export function complaintSummary(c: ComplaintRow): ComplaintSummary {
-  const deadline = c.extended_due_at ?? c.due_at;
+  const deadline = deadlineOf(c);
   return {
     id: c.id,
     registerNo: c.register_no,
@@ -131,7 +130,9 @@ export class ComplaintWorkflow {
          ON CONFLICT (year) DO UPDATE SET last_value = complaint_counter.last_value + 1 RETURNING last_value AS seq`,
         [year],
       );
-      const dueAt = addWorkingDays(now, ANSWER_WORKING_DAYS, this.config.lenderTimeZone, isWorkingDay);
+      const dueAt = answerDueAt(now, (from, days) =>
+        addWorkingDays(from, days, this.config.lenderTimeZone, isWorkingDay),
+      );
       const rows: ComplaintRow[] = await manager.query(
         `INSERT INTO complaint (register_year, register_seq, task_id, borrower_id, received_via, category, substance, registered_at, registered_by, due_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8, $8) RETURNING *`,
@@ -206,11 +207,8 @@ export class ComplaintWorkflow {
         throw new DomainException('conflict', 'A resolved complaint is not extended.');
       if (c.extended_due_at) throw new DomainException('conflict', 'The deadline can be extended once.');
       return {
-        extended_due_at: addWorkingDays(
-          c.due_at,
-          input.workingDays,
-          this.config.lenderTimeZone,
-          isWorkingDay,
+        extended_due_at: extendedDueAt(c.due_at, input.workingDays, (from, days) =>
+          addWorkingDays(from, days, this.config.lenderTimeZone, isWorkingDay),
         ),
         extension_reason: reason,
         extension_notified_at: notified,

@@ -50,9 +50,6 @@ export const REVIEW_CRITERIA = [
   },
 ] as const;
 
-export const ANSWER_WORKING_DAYS = 15;
-export const MAX_EXTENSION_WORKING_DAYS = 10;
-
 export interface ComplaintRow {
   id: string;
   register_year: number;

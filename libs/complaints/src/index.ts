@@ -1,10 +1,10 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { deadlineOf, MAX_EXTENSION_WORKING_DAYS, onTimeCondition } from './complaint-deadline';
 export { ComplaintQueries } from './complaint-queries.service';
 export { ComplaintWorkflow } from './complaint-workflow.service';
 export {
   CLASSIFICATIONS,
   COMPLAINT_CATEGORIES,
-  MAX_EXTENSION_WORKING_DAYS,
   RECEIVED_VIA,
   RESPONSE_TYPES,
   REVIEW_CRITERIA,

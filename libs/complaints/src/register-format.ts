@@ -2,6 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { csvRow, sheetText } from './csv';
+import { onTimeCondition } from './complaint-deadline';
 
 // The register's file formats. Loaded by the export worker thread too, so only relative imports here.
 
@@ -57,7 +58,7 @@ export const REGISTER_SQL = `SELECT c.register_no,
                   to_char(c.due_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI') AS due_at,
                   to_char(c.extended_due_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI') AS extended_due_at,
                   to_char(c.resolved_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI') AS resolved_at,
-                  CASE WHEN c.resolved_at IS NULL THEN NULL WHEN c.resolved_at <= coalesce(c.extended_due_at, c.due_at) THEN 'yes' ELSE 'no' END AS on_time,
+                  CASE WHEN c.resolved_at IS NULL THEN NULL WHEN ${onTimeCondition('c')} THEN 'yes' ELSE 'no' END AS on_time,
                   e.external_id AS event_external_id
              FROM complaint c
              JOIN borrower b ON b.id = c.borrower_id

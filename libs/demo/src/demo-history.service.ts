@@ -7,7 +7,7 @@ import { callbackPriority } from '@app/callbacks';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
 import { Rows } from '@app/database';
-import { tagComment } from '@app/surveys';
+import { isLowScore, primaryScore, tagComment } from '@app/surveys';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -439,12 +439,11 @@ export class DemoHistoryService {
                   ? 7 + Math.floor(random() * 2)
                   : 9 + Math.floor(random() * 2);
         }
-        const values = survey.questions.map((q) => answers[q]!);
-        const score =
-          survey.kind === 'CLI'
-            ? Math.round((values.reduce((a, v) => a + v, 0) / values.length) * 100) / 100
-            : values[0]!;
-        const low = score <= survey.threshold;
+        const score = primaryScore(
+          survey.kind,
+          survey.questions.map((q) => answers[q]!),
+        );
+        const low = isLowScore(score, survey.threshold);
         const comment = low ? pick(LOW_COMMENTS) : random() < 0.3 ? pick(HIGH_COMMENTS) : null;
         const tags = low || comment ? tagComment(comment) : [];
         const responseIndex = responses.length;

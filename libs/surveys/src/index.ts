@@ -25,3 +25,4 @@ export { UpdateComment } from './update-comment.use-case';
 export { InvitationLifecycle } from './invitation-lifecycle.repository';
 export type { ClaimedInvitation } from './invitation-lifecycle.repository';
 export { BorrowerPersonalData } from './borrower-personal-data.repository';
+export { isLowScore, primaryScore } from './scoring';

@@ -31,10 +31,21 @@ export function scoreAnswers(
     else clean[q.id] = value;
   }
   if (errors.length > 0) return { errors };
-  const values = survey.questions.map((q) => clean[q.id]!);
-  const score =
-    survey.kind === 'CLI'
-      ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100
-      : values[0]!;
-  return { scored: { answers: clean, score, low: score <= survey.lowScoreThreshold } };
+  const score = primaryScore(
+    survey.kind,
+    survey.questions.map((q) => clean[q.id]!),
+  );
+  return { scored: { answers: clean, score, low: isLowScore(score, survey.lowScoreThreshold) } };
+}
+
+/** The one score a response is judged by: CSI and NPS their answer, CLI the mean of its three (two decimals). */
+export function primaryScore(kind: Survey['kind'], values: number[]): number {
+  return kind === 'CLI'
+    ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100
+    : values[0]!;
+}
+
+/** The low-score rule: at or below the programme's threshold (CSI ≤ 3, NPS ≤ 6, CLI ≤ 6 by default). */
+export function isLowScore(score: number, threshold: number): boolean {
+  return score <= threshold;
 }

@@ -1,0 +1,29 @@
+/**
+ * The complaint deadline, the one place it is written (151-FZ and the SRO basic standard): an answer
+ * within 15 working days of registration, one extension of up to 10 working days more, counted on the
+ * lender's working-day calendar in the lender's zone (the caller passes that arithmetic in). On time
+ * means resolved by the deadline in force. No imports: the register export's worker thread uses it.
+ */
+export const ANSWER_WORKING_DAYS = 15;
+export const MAX_EXTENSION_WORKING_DAYS = 10;
+
+/** Working-day arithmetic on the lender's calendar: `days` working days after `from`. */
+export type AddWorkingDays = (from: Date, days: number) => Date;
+
+export function answerDueAt(registeredAt: Date, addWorkingDays: AddWorkingDays): Date {
+  return addWorkingDays(registeredAt, ANSWER_WORKING_DAYS);
+}
+
+export function extendedDueAt(dueAt: Date, workingDays: number, addWorkingDays: AddWorkingDays): Date {
+  return addWorkingDays(dueAt, workingDays);
+}
+
+/** The deadline in force: the extended one when there is one. */
+export function deadlineOf(complaint: { due_at: Date; extended_due_at: Date | null }): Date {
+  return complaint.extended_due_at ?? complaint.due_at;
+}
+
+/** SQL: `alias`'s complaint was resolved by the deadline in force. */
+export function onTimeCondition(alias: string): string {
+  return `${alias}.resolved_at <= coalesce(${alias}.extended_due_at, ${alias}.due_at)`;
+}
