@@ -12,7 +12,6 @@ describe('Rows', () => {
       [1, null],
     ]);
     expect(rows.columns).toBe('id, score');
-    expect(rows.column('id')).toEqual(['a', 'b']);
     expect(rows.length).toBe(2);
   });
 });

@@ -25,11 +25,6 @@ export class Rows<Row extends Record<string, unknown>> {
     return this.names.join(', ');
   }
 
-  /** The column values in order (`id` → every row's id): for `= ANY($1)` and the like. */
-  column<Column extends keyof Row & string>(name: Column): Row[Column][] {
-    return this.values[this.names.indexOf(name)] as Row[Column][];
-  }
-
   unnest(params: unknown[], alias: string): string {
     const args = this.names.map((name, i) => `$${params.push(this.values[i])}::${this.types[name]}[]`);
     return `unnest(${args.join(', ')}) AS ${alias}(${this.columns})`;
