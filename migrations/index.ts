@@ -8,6 +8,7 @@ import { ConsoleSessions1795300600000 } from './1795300600000-ConsoleSessions';
 import { MetricRollups1795300700000 } from './1795300700000-MetricRollups';
 import { Retention1795300800000 } from './1795300800000-Retention';
 import { ComplaintsUndeletable1795300900000 } from './1795300900000-ComplaintsUndeletable';
+import { ComplaintRegisterOfRecord1795301000000 } from './1795301000000-ComplaintRegisterOfRecord';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   MetricRollups1795300700000,
   Retention1795300800000,
   ComplaintsUndeletable1795300900000,
+  ComplaintRegisterOfRecord1795301000000,
 ];

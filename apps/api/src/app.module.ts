@@ -22,6 +22,7 @@ import { PublicRateLimits } from './http/public-rate-limits.service';
 import { PageRenderer } from './public/page-renderer.service';
 import { FaviconController } from './public/favicon.controller';
 import { CallbackTasksController } from './callbacks/callback-tasks.controller';
+import { ComplaintIntakeController } from './complaints/complaint-intake.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
 import { RegisterController } from './complaints/register.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
@@ -83,6 +84,7 @@ export class AppModule {
         CallbackTasksController,
         RegisterController,
         ComplaintsController,
+        ComplaintIntakeController,
         MetricsController,
         ...CONSOLE_CONTROLLERS,
       ],

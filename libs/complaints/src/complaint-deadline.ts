@@ -27,3 +27,27 @@ export function deadlineOf(complaint: { due_at: Date; extended_due_at: Date | nu
 export function onTimeCondition(alias: string): string {
   return `${alias}.resolved_at <= coalesce(${alias}.extended_due_at, ${alias}.due_at)`;
 }
+
+/**
+ * The regulator's own date for an answer (the end of that day in the lender's zone) is kept when it
+ * is earlier than ours: the deadline is whichever comes first.
+ */
+export function intakeDueAt(ours: Date, regulatorDueAt: Date | null): Date {
+  return regulatorDueAt && regulatorDueAt < ours ? regulatorDueAt : ours;
+}
+
+/**
+ * A complaint is registered no later than the working day after it was received (the SRO basic
+ * standard); one registered later is flagged. Dates are the lender's calendar dates (YYYY-MM-DD).
+ */
+export function isRegisteredLate(
+  receivedAt: Date,
+  registeredAt: Date,
+  addWorkingDays: AddWorkingDays,
+  localDate: (instant: Date) => string,
+): boolean {
+  return localDate(registeredAt) > localDate(addWorkingDays(receivedAt, 1));
+}
+
+/** Due within this many working days: the morning email and the work list's "due soon". */
+export const DUE_SOON_WORKING_DAYS = 2;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
+import { WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import {
+  Clock,
   isIsoDate,
   isUuid,
   NotFoundException,
@@ -12,12 +14,34 @@ import {
 } from '@app/core';
 import { DataSource } from 'typeorm';
 import { complaintSummary, ComplaintSummary } from './complaint-workflow.service';
-import { CLASSIFICATIONS, ComplaintRow } from './complaint.model';
+import { CLASSIFICATIONS, ComplaintRow, JudgedCriterion, RECEIVED_VIA } from './complaint.model';
+import { dueSoonUntil } from './complaint-schedule';
 
 export interface ComplaintListItem extends ComplaintSummary {
   category: string;
   receivedVia: string;
+  receivedAt: string;
+  regulatorRef: string | null;
+  registeredLate: boolean;
+  overdue: boolean;
+  assigneeId: string | null;
   callbackTaskId: string | null;
+  borrower: { externalId: string; name: string | null };
+}
+
+export type WorkListView = 'mine' | 'unassigned' | 'due_soon' | 'overdue' | 'all';
+export const WORK_LIST_VIEWS: readonly WorkListView[] = ['mine', 'unassigned', 'due_soon', 'overdue', 'all'];
+
+export interface ComplaintFilters {
+  from?: string;
+  to?: string;
+  classification?: string;
+  category?: string;
+  status?: string;
+  channel?: string;
+  overdue?: string | boolean;
+  limit?: number;
+  cursor?: string;
 }
 
 export interface ComplaintDetail extends ComplaintListItem {
@@ -30,8 +54,48 @@ export interface ComplaintDetail extends ComplaintListItem {
   correctiveAction: string | null;
   correctiveActionOwner: string | null;
   extensionReason: string | null;
-  borrower: { externalId: string };
+  regulatorDueAt: string | null;
+  product: string | null;
+  touchpoint: string | null;
+  eventExternalId: string | null;
+  repeatOf: { id: string; registerNo: string } | null;
+  reopenedAt: string | null;
+  reopenReason: string | null;
+  reopenCount: number;
+  criteriaJudged: JudgedCriterion[] | null;
+  correctiveActionDueAt: string | null;
+  correctiveActionStatus: string | null;
+  correctiveActionNote: string | null;
+  version: number;
 }
+
+type ListedRow = ComplaintRow & {
+  borrower_external_id: string;
+  borrower_name: string | null;
+  is_overdue: boolean;
+};
+
+function listItem(c: ListedRow): ComplaintListItem {
+  return {
+    ...complaintSummary(c),
+    category: c.category,
+    receivedVia: c.received_via,
+    receivedAt: c.received_at.toISOString(),
+    regulatorRef: c.regulator_ref,
+    registeredLate: c.registered_late,
+    overdue: c.is_overdue,
+    assigneeId: c.assignee_id,
+    callbackTaskId: c.task_id,
+    borrower: { externalId: c.borrower_external_id, name: c.borrower_name },
+  };
+}
+
+/** SQL: the open complaint `alias` is past its deadline in force at `now`. */
+function overdueSql(alias: string, now: string): string {
+  return `(${alias}.status <> 'resolved' AND coalesce(${alias}.extended_due_at, ${alias}.due_at) < ${now})`;
+}
+
+const LISTED_COLUMNS = `c.*, b.external_id AS borrower_external_id, b.name AS borrower_name`;
 
 /** Reads of the complaint register. Every read is written to the audit log: who looked, at what. */
 @Injectable()
@@ -40,19 +104,13 @@ export class ComplaintQueries {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly calendar: WorkingCalendar,
+    private readonly clock: Clock,
   ) {}
 
   async list(
     actor: Actor,
-    filters: {
-      from?: string;
-      to?: string;
-      classification?: string;
-      category?: string;
-      status?: string;
-      limit?: number;
-      cursor?: string;
-    },
+    filters: ComplaintFilters,
   ): Promise<{ items: ComplaintListItem[]; nextCursor: string | null }> {
     const limit = filters.limit ?? 50;
     const errors = [];
@@ -66,10 +124,15 @@ export class ComplaintQueries {
     if (filters.classification && !(CLASSIFICATIONS as readonly string[]).includes(filters.classification)) {
       errors.push({ path: 'classification', message: `must be one of ${CLASSIFICATIONS.join(', ')}` });
     }
+    if (filters.channel && !(RECEIVED_VIA as readonly string[]).includes(filters.channel))
+      errors.push({ path: 'channel', message: `must be one of ${RECEIVED_VIA.join(', ')}` });
+    const overdue = filters.overdue === true || filters.overdue === 'true';
+    if (filters.overdue !== undefined && !overdue && filters.overdue !== false && filters.overdue !== 'false')
+      errors.push({ path: 'overdue', message: 'must be true or false' });
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const after = decodeCursor(filters.cursor, ['timestamp', 'uuid']);
     // The zone is a typed parameter so a query without date filters (which never reads it) still plans.
-    const params: unknown[] = [limit + 1, this.config.lenderTimeZone];
+    const params: unknown[] = [limit + 1, this.config.lenderTimeZone, this.clock.now()];
     const where: string[] = [];
     if (filters.from)
       where.push(`c.registered_at >= ($${params.push(filters.from)}::date::timestamp AT TIME ZONE $2::text)`);
@@ -80,12 +143,16 @@ export class ComplaintQueries {
     if (filters.classification) where.push(`c.classification = $${params.push(filters.classification)}`);
     if (filters.category) where.push(`c.category = $${params.push(filters.category)}`);
     if (filters.status) where.push(`c.status = $${params.push(filters.status)}`);
+    if (filters.channel) where.push(`c.received_via = $${params.push(filters.channel)}`);
+    if (overdue) where.push(overdueSql('c', '$3'));
     if (after)
       where.push(
         `(c.registered_at, c.id) > ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`,
       );
-    const rows: (ComplaintRow & { registered_key: string })[] = await this.db.query(
-      `SELECT c.*, c.registered_at::text AS registered_key, $2::text AS zone FROM complaint c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.registered_at, c.id LIMIT $1`,
+    const rows: (ListedRow & { registered_key: string })[] = await this.db.query(
+      `SELECT ${LISTED_COLUMNS}, c.registered_at::text AS registered_key, $2::text AS zone, ${overdueSql('c', '$3::timestamptz')} AS is_overdue
+         FROM complaint c JOIN borrower b ON b.id = c.borrower_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.registered_at, c.id LIMIT $1`,
       params,
     );
     const page = rows.slice(0, limit);
@@ -97,36 +164,38 @@ export class ComplaintQueries {
           from: filters.from ?? null,
           to: filters.to ?? null,
           classification: filters.classification ?? null,
+          category: filters.category ?? null,
+          status: filters.status ?? null,
+          channel: filters.channel ?? null,
+          overdue,
         },
         ids: page.map((c) => c.id),
       },
     });
     const last = rows.length > limit ? page[page.length - 1]! : null;
     return {
-      items: page.map((c) => ({
-        ...complaintSummary(c),
-        category: c.category,
-        receivedVia: c.received_via,
-        callbackTaskId: c.task_id,
-      })),
+      items: page.map(listItem),
       nextCursor: last ? encodeCursor([last.registered_key, last.id]) : null,
     };
   }
 
   async get(actor: Actor, id: string): Promise<ComplaintDetail> {
     if (!isUuid(id)) throw new NotFoundException('The complaint');
-    const rows: (ComplaintRow & { borrower_external_id: string })[] = await this.db.query(
-      `SELECT c.*, b.external_id AS borrower_external_id FROM complaint c JOIN borrower b ON b.id = c.borrower_id WHERE c.id = $1`,
-      [id],
-    );
+    const rows: (ListedRow & { event_external_id: string | null; repeat_of_no: string | null })[] =
+      await this.db.query(
+        `SELECT ${LISTED_COLUMNS}, ${overdueSql('c', '$2')} AS is_overdue, e.external_id AS event_external_id,
+                p.register_no AS repeat_of_no
+           FROM complaint c JOIN borrower b ON b.id = c.borrower_id
+           LEFT JOIN contact_event e ON e.id = c.contact_event_id
+           LEFT JOIN complaint p ON p.id = c.repeat_of_id
+          WHERE c.id = $1`,
+        [id, this.clock.now()],
+      );
     const c = rows[0];
     if (!c) throw new NotFoundException('The complaint');
     await this.audit.record(actor, { action: 'complaint.viewed', entityType: 'complaint', entityId: c.id });
     return {
-      ...complaintSummary(c),
-      category: c.category,
-      receivedVia: c.received_via,
-      callbackTaskId: c.task_id,
+      ...listItem(c),
       substance: c.substance,
       criteria: c.criteria,
       rootCause: c.root_cause,
@@ -136,7 +205,88 @@ export class ComplaintQueries {
       correctiveAction: c.corrective_action,
       correctiveActionOwner: c.corrective_action_owner,
       extensionReason: c.extension_reason,
-      borrower: { externalId: c.borrower_external_id },
+      regulatorDueAt: c.regulator_due_at?.toISOString() ?? null,
+      product: c.product,
+      touchpoint: c.touchpoint,
+      eventExternalId: c.event_external_id,
+      repeatOf: c.repeat_of_id ? { id: c.repeat_of_id, registerNo: c.repeat_of_no! } : null,
+      reopenedAt: c.reopened_at?.toISOString() ?? null,
+      reopenReason: c.reopen_reason,
+      reopenCount: c.reopen_count,
+      criteriaJudged: c.criteria_judged,
+      correctiveActionDueAt: c.corrective_action_due_at?.toISOString() ?? null,
+      correctiveActionStatus: c.corrective_action_status,
+      correctiveActionNote: c.corrective_action_note,
+      version: c.version,
     };
+  }
+
+  /**
+   * The expert's work list: open complaints by deadline (the nearest first). `mine` and `unassigned`
+   * by assignee; `due_soon`: the deadline within two working days; `overdue`: past it. Audited like
+   * every read of the register.
+   */
+  async workList(
+    actor: Actor,
+    view: string,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: ComplaintListItem[]; nextCursor: string | null }> {
+    if (!(WORK_LIST_VIEWS as readonly string[]).includes(view))
+      throw new ValidationFailedException([
+        { path: 'view', message: `must be one of ${WORK_LIST_VIEWS.join(', ')}` },
+      ]);
+    const limit = page.limit ?? 50;
+    const after = decodeCursor(page.cursor, ['timestamp', 'uuid']);
+    const now = this.clock.now();
+    const params: unknown[] = [limit + 1, now];
+    const where = [`c.status <> 'resolved'`];
+    if (view === 'mine')
+      where.push(`c.assignee_id = $${params.push(actor.type === 'staff' ? actor.id : null)}::uuid`);
+    if (view === 'unassigned') where.push(`c.assignee_id IS NULL`);
+    if (view === 'overdue') where.push(`coalesce(c.extended_due_at, c.due_at) < $2`);
+    if (view === 'due_soon')
+      where.push(
+        `coalesce(c.extended_due_at, c.due_at) >= $2 AND coalesce(c.extended_due_at, c.due_at) <= $${params.push(await this.dueSoonUntil(now))}`,
+      );
+    if (after)
+      where.push(
+        `(coalesce(c.extended_due_at, c.due_at), c.id) > ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`,
+      );
+    const rows: (ListedRow & { deadline_key: string })[] = await this.db.query(
+      `SELECT ${LISTED_COLUMNS}, coalesce(c.extended_due_at, c.due_at)::text AS deadline_key, ${overdueSql('c', '$2')} AS is_overdue
+         FROM complaint c JOIN borrower b ON b.id = c.borrower_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY coalesce(c.extended_due_at, c.due_at), c.id LIMIT $1`,
+      params,
+    );
+    const items = rows.slice(0, limit);
+    await this.audit.record(actor, {
+      action: 'complaint.list_viewed',
+      entityType: 'complaint',
+      details: { view, ids: items.map((c) => c.id) },
+    });
+    const last = rows.length > limit ? items[items.length - 1]! : null;
+    return {
+      items: items.map(listItem),
+      nextCursor: last ? encodeCursor([last.deadline_key, last.id]) : null,
+    };
+  }
+
+  /** Open complaints due within two working days and overdue: the navigation's badges. */
+  async deadlineCounts(): Promise<{ dueSoon: number; overdue: number }> {
+    const now = this.clock.now();
+    const [row]: { due_soon: number; overdue: number }[] = await this.db.query(
+      `SELECT count(*) FILTER (WHERE coalesce(extended_due_at, due_at) >= $1)::int AS due_soon,
+              count(*) FILTER (WHERE coalesce(extended_due_at, due_at) < $1)::int AS overdue
+         FROM complaint WHERE status <> 'resolved' AND coalesce(extended_due_at, due_at) <= $2`,
+      [now, await this.dueSoonUntil(now)],
+    );
+    return { dueSoon: row!.due_soon, overdue: row!.overdue };
+  }
+
+  /** The end of the lender's working day two working days from now. */
+  private async dueSoonUntil(now: Date): Promise<Date> {
+    const isWorkingDay = await this.calendar.lookup();
+    return dueSoonUntil(now, this.config.lenderTimeZone, isWorkingDay);
   }
 }

@@ -4,7 +4,8 @@ import { Actor, AuditService } from '@app/audit';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { changeTask, requireStaff, requireTaskOwner } from '@app/callbacks';
 import { AppConfig } from '@app/config';
-import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { Clock, DomainException, FieldError, isIsoDate, isUuid, ValidationFailedException } from '@app/core';
+import { DateTime } from 'luxon';
 import { versionedUpdate } from '@app/database';
 import { MessageOutbox } from '@app/messaging';
 import { WebhookOutbox } from '@app/webhooks';
@@ -13,10 +14,13 @@ import {
   CLASSIFICATIONS,
   COMPLAINT_CATEGORIES,
   ComplaintRow,
+  CORRECTIVE_ACTION_STATUSES,
+  CorrectiveActionStatus,
   RECEIVED_VIA,
   RESPONSE_TYPES,
-  REVIEW_CRITERIA,
 } from './complaint.model';
+import { ReviewCriteria } from './review-criteria.service';
+import { ComplaintRecords } from './complaint-records.repository';
 import { answerDueAt, deadlineOf, extendedDueAt, MAX_EXTENSION_WORKING_DAYS } from './complaint-deadline';
 
 export interface ComplaintSummary {
@@ -81,6 +85,8 @@ export class ComplaintWorkflow {
     private readonly calendar: WorkingCalendar,
     private readonly webhooks: WebhookOutbox,
     private readonly messages: MessageOutbox,
+    private readonly records: ComplaintRecords,
+    private readonly criteria: ReviewCriteria,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -120,58 +126,21 @@ export class ComplaintWorkflow {
         },
       );
       const category = input.category ?? task.tags.find((t) => t !== 'other') ?? 'other';
-      const year = Number(
-        new Intl.DateTimeFormat('en', { timeZone: this.config.lenderTimeZone, year: 'numeric' }).format(now),
-      );
-      // Gap-free: the year's counter row is locked and incremented in this transaction, so a rollback
-      // takes its number back with it, and concurrent registrations take numbers one after another.
-      const [{ seq }] = await manager.query(
-        `INSERT INTO complaint_counter (year, last_value) VALUES ($1, 1)
-         ON CONFLICT (year) DO UPDATE SET last_value = complaint_counter.last_value + 1 RETURNING last_value AS seq`,
-        [year],
-      );
       const dueAt = answerDueAt(now, (from, days) =>
         addWorkingDays(from, days, this.config.lenderTimeZone, isWorkingDay),
       );
-      const rows: ComplaintRow[] = await manager.query(
-        `INSERT INTO complaint (register_year, register_seq, task_id, borrower_id, received_via, category, substance, registered_at, registered_by, due_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8, $8) RETURNING *`,
-        [
-          year,
-          seq,
-          task.id,
-          task.borrower_id,
-          receivedVia,
-          category,
-          substance,
-          now,
-          actor.type === 'staff' ? actor.id : null,
-          dueAt,
-        ],
-      );
-      const complaint = rows[0]!;
-      await this.audit.record(
-        actor,
-        {
-          action: 'complaint.registered',
-          entityType: 'complaint',
-          entityId: complaint.id,
-          after: {
-            registerNo: complaint.register_no,
-            category,
-            receivedVia,
-            dueAt: dueAt.toISOString(),
-            taskId: task.id,
-          },
-        },
-        manager,
-      );
-      await this.webhooks.emit(manager, 'complaint.registered', `complaint.registered:${complaint.id}`, {
-        complaintId: complaint.id,
-        registerNo: complaint.register_no,
-        callbackTaskId: task.id,
+      const complaint = await this.records.register(manager, actor, {
+        taskId: task.id,
+        borrowerId: task.borrower_id,
+        receivedVia,
+        // Found on the callback itself: received and registered at once.
+        receivedAt: now,
         category,
-        dueAt: dueAt.toISOString(),
+        substance: substance!,
+        registeredAt: now,
+        registeredBy: actor.type === 'staff' ? actor.id : null,
+        dueAt,
+        registeredLate: false,
       });
       return complaintSummary(complaint);
     });
@@ -230,11 +199,14 @@ export class ComplaintWorkflow {
       resolution?: string | null;
       correctiveAction?: string | null;
       correctiveActionOwner?: string | null;
+      /** YYYY-MM-DD in the lender's zone. */
+      correctiveActionDueAt?: string | null;
     },
   ): Promise<ComplaintSummary> {
     const expert = requireStaff(actor, ['expert', 'admin']);
     const errors: FieldError[] = [];
-    const known = REVIEW_CRITERIA.map((c) => c.id) as string[];
+    const inForce = await this.criteria.current();
+    const known = inForce.map((c) => c.key);
     const criteria = Array.isArray(input.criteria) ? [...new Set(input.criteria)] : [];
     if (
       !Array.isArray(input.criteria) ||
@@ -259,13 +231,22 @@ export class ComplaintWorkflow {
     const justified = input.classification === 'justified' || input.classification === 'partly_justified';
     const correctiveAction = text(errors, 'correctiveAction', input.correctiveAction, justified);
     const owner = text(errors, 'correctiveActionOwner', input.correctiveActionOwner, justified, 200);
+    const actionDueDate = input.correctiveActionDueAt || null;
+    if (actionDueDate !== null && !isIsoDate(actionDueDate))
+      errors.push({ path: 'correctiveActionDueAt', message: 'must be a date YYYY-MM-DD' });
     if (errors.length > 0) throw new ValidationFailedException(errors);
+    const actionDueAt = actionDueDate ? this.endOfLocalDay(actionDueDate) : null;
     return this.change(actor, complaintId, version, 'complaint.reviewed', (c) => {
       if (c.status === 'resolved')
         throw new DomainException('conflict', 'A resolved complaint is not reviewed again.');
+      if (actionDueAt && actionDueAt < c.registered_at)
+        throw new ValidationFailedException([
+          { path: 'correctiveActionDueAt', message: 'must not be before the complaint was registered' },
+        ]);
       return {
         status: 'under_review',
         criteria,
+        criteria_judged: inForce.filter((c) => criteria.includes(c.key)),
         classification: input.classification,
         root_cause: rootCause,
         response_type: input.responseType,
@@ -273,6 +254,8 @@ export class ComplaintWorkflow {
         resolution,
         corrective_action: correctiveAction,
         corrective_action_owner: owner,
+        corrective_action_due_at: correctiveAction ? actionDueAt : null,
+        corrective_action_status: correctiveAction ? (c.corrective_action_status ?? 'planned') : null,
         reviewer_id: expert.id,
       };
     });
@@ -348,12 +331,121 @@ export class ComplaintWorkflow {
       await this.webhooks.emit(manager, 'complaint.resolved', `complaint.resolved:${complaint.id}`, {
         complaintId: complaint.id,
         registerNo: complaint.register_no,
+        channel: complaint.received_via,
         classification: complaint.classification,
         resolvedAt: summary.resolvedAt,
         onTime: summary.onTime,
       });
       return summary;
     });
+  }
+
+  /** Who works the complaint: an active expert or admin, or nobody (back to the group). */
+  async assign(
+    actor: Actor,
+    complaintId: string,
+    version: number,
+    assigneeId: string | null,
+  ): Promise<ComplaintSummary> {
+    requireStaff(actor, ['expert', 'admin']);
+    if (assigneeId !== null) {
+      const [eligible] = isUuid(assigneeId)
+        ? await this.db.query(
+            `SELECT 1 FROM staff_user WHERE id = $1 AND role IN ('expert', 'admin') AND disabled_at IS NULL`,
+            [assigneeId],
+          )
+        : [];
+      if (!eligible)
+        throw new ValidationFailedException([
+          { path: 'assigneeId', message: 'must be an active expert or admin' },
+        ]);
+    }
+    return this.change(actor, complaintId, version, 'complaint.assigned', (c) => {
+      if (c.status === 'resolved')
+        throw new DomainException('conflict', 'A resolved complaint is not assigned.');
+      return { assignee_id: assigneeId };
+    });
+  }
+
+  /**
+   * The borrower disagrees, or the regulator asks again: a resolved complaint opens again for a new
+   * review, its deadline counted afresh from the reopening (15 working days, one extension again).
+   */
+  async reopen(
+    actor: Actor,
+    complaintId: string,
+    version: number,
+    input: { reason: string },
+  ): Promise<ComplaintSummary> {
+    requireStaff(actor, ['expert', 'admin']);
+    const errors: FieldError[] = [];
+    const reason = text(errors, 'reason', input.reason, true, 2000);
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const now = this.clock.now();
+    const isWorkingDay = await this.calendar.lookup();
+    return this.change(actor, complaintId, version, 'complaint.reopened', (c) => {
+      if (c.status !== 'resolved')
+        throw new DomainException('conflict', 'Only a resolved complaint is reopened.');
+      return {
+        status: 'registered',
+        resolved_at: null,
+        due_at: answerDueAt(now, (from, days) =>
+          addWorkingDays(from, days, this.config.lenderTimeZone, isWorkingDay),
+        ),
+        extended_due_at: null,
+        extension_reason: null,
+        extension_notified_at: null,
+        reopened_at: now,
+        reopen_reason: reason,
+        reopen_count: c.reopen_count + 1,
+      };
+    });
+  }
+
+  /**
+   * The corrective action tracked to the end, independently of the complaint's resolution: planned →
+   * in progress → done, or dropped with a reason; its due date may move (not before registration).
+   */
+  async trackCorrectiveAction(
+    actor: Actor,
+    complaintId: string,
+    version: number,
+    input: { status: string; note?: string | null; dueAt?: string | null },
+  ): Promise<ComplaintSummary> {
+    requireStaff(actor, ['expert', 'admin']);
+    const errors: FieldError[] = [];
+    if (!(CORRECTIVE_ACTION_STATUSES as readonly string[]).includes(input.status))
+      errors.push({ path: 'status', message: `must be one of ${CORRECTIVE_ACTION_STATUSES.join(', ')}` });
+    const note = text(errors, 'note', input.note, input.status === 'dropped', 2000);
+    const dueDate = input.dueAt || null;
+    if (dueDate !== null && !isIsoDate(dueDate))
+      errors.push({ path: 'dueAt', message: 'must be a date YYYY-MM-DD' });
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const status = input.status as CorrectiveActionStatus;
+    const dueAt = dueDate ? this.endOfLocalDay(dueDate) : undefined;
+    const now = this.clock.now();
+    return this.change(actor, complaintId, version, 'complaint.corrective_action_changed', (c) => {
+      if (!c.corrective_action || !c.corrective_action_status)
+        throw new DomainException('conflict', 'The review names no corrective action to track.');
+      if (c.corrective_action_status === 'done' || c.corrective_action_status === 'dropped')
+        throw new DomainException('conflict', 'The corrective action is closed.');
+      if (dueAt && dueAt < c.registered_at)
+        throw new ValidationFailedException([
+          { path: 'dueAt', message: 'must not be before the complaint was registered' },
+        ]);
+      const closed = status === 'done' || status === 'dropped';
+      return {
+        corrective_action_status: status,
+        corrective_action_note: note ?? c.corrective_action_note,
+        ...(dueAt ? { corrective_action_due_at: dueAt } : {}),
+        corrective_action_closed_at: closed ? now : null,
+      };
+    });
+  }
+
+  /** The end of a lender's calendar day: a date-only deadline is met all that day. */
+  private endOfLocalDay(date: string): Date {
+    return DateTime.fromISO(date, { zone: this.config.lenderTimeZone }).endOf('day').toJSDate();
   }
 
   private change(

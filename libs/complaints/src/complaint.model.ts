@@ -1,16 +1,34 @@
 import { COMMENT_CATEGORIES } from '@app/surveys';
 
+/** How a complaint reached the lender. `callback`: found on a callback after a low score. */
 export const RECEIVED_VIA = [
   'callback',
-  'phone',
+  'letter',
   'email',
+  'phone',
   'sms',
   'web',
   'in_app',
-  'letter',
   'office',
   'regulator',
+  'sro',
+  'other',
 ] as const;
+/** The channels of the intake API (the contract's list). */
+export const INTAKE_CHANNELS = [
+  'letter',
+  'email',
+  'phone',
+  'web',
+  'in_app',
+  'regulator',
+  'sro',
+  'other',
+] as const;
+/** Forwarded complaints carry the forwarder's reference (the Bank of Russia's internet reception, the SRO). */
+export const FORWARDED_CHANNELS: readonly string[] = ['regulator', 'sro'];
+export const CORRECTIVE_ACTION_STATUSES = ['planned', 'in_progress', 'done', 'dropped'] as const;
+export type CorrectiveActionStatus = (typeof CORRECTIVE_ACTION_STATUSES)[number];
 /** A complaint's category is one of the comment-tag categories (pre-filled from the tags). */
 export const COMPLAINT_CATEGORIES = COMMENT_CATEGORIES;
 export const CLASSIFICATIONS = ['justified', 'partly_justified', 'unjustified'] as const;
@@ -21,34 +39,13 @@ export const RESPONSE_TYPES = [
   'explanation',
 ] as const;
 
-/** The review checklist of the resonance group (design defaults). */
-export const REVIEW_CRITERIA = [
-  { id: 'breach_of_law', en: 'The company breached the law', ru: 'Компания нарушила закон' },
-  { id: 'breach_of_contract', en: 'The company breached the contract', ru: 'Компания нарушила договор' },
-  {
-    id: 'breach_of_sro_standard',
-    en: 'The company breached the SRO standard',
-    ru: 'Компания нарушила стандарт СРО',
-  },
-  {
-    id: 'breach_of_service_standard',
-    en: 'An internal service standard was breached',
-    ru: 'Нарушен внутренний стандарт обслуживания',
-  },
-  {
-    id: 'incorrect_consultation',
-    en: 'Incorrect or incomplete consultation',
-    ru: 'Некорректная или неполная консультация',
-  },
-  { id: 'calculation_error', en: 'Calculation or payment error', ru: 'Ошибка в расчётах или платеже' },
-  { id: 'technical_failure', en: 'Technical failure on our side', ru: 'Технический сбой с нашей стороны' },
-  { id: 'improper_conduct', en: 'Rude or improper conduct', ru: 'Грубое или некорректное поведение' },
-  {
-    id: 'claim_confirmed',
-    en: "The borrower's claim is confirmed by recordings or documents",
-    ru: 'Претензия подтверждена записями или документами',
-  },
-] as const;
+/** A review criterion as judged by: the text of the version in force when the complaint was reviewed. */
+export interface JudgedCriterion {
+  key: string;
+  version: number;
+  en: string;
+  ru: string;
+}
 
 export interface ComplaintRow {
   id: string;
@@ -78,4 +75,24 @@ export interface ComplaintRow {
   reviewer_id: string | null;
   resolved_at: Date | null;
   version: number;
+  external_id: string | null;
+  request_hash: Buffer | null;
+  intake_outcome: unknown;
+  received_at: Date;
+  regulator_ref: string | null;
+  regulator_due_at: Date | null;
+  product: string | null;
+  touchpoint: string | null;
+  contact_event_id: string | null;
+  repeat_of_id: string | null;
+  assignee_id: string | null;
+  registered_late: boolean;
+  reopened_at: Date | null;
+  reopen_reason: string | null;
+  reopen_count: number;
+  criteria_judged: JudgedCriterion[] | null;
+  corrective_action_due_at: Date | null;
+  corrective_action_status: CorrectiveActionStatus | null;
+  corrective_action_note: string | null;
+  corrective_action_closed_at: Date | null;
 }

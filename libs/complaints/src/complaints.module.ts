@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging';
+import { SurveysModule } from '@app/surveys';
 import { WebhooksModule } from '@app/webhooks';
+import { ComplaintRecords } from './complaint-records.repository';
+import { RegisterComplaint } from './register-complaint.use-case';
+import { ReviewCriteria } from './review-criteria.service';
 import { ComplaintQueries } from './complaint-queries.service';
 import { ComplaintWorkflow } from './complaint-workflow.service';
 import { RegisterExport } from './register-export.service';
 
 @Module({
-  imports: [WebhooksModule, MessagingModule],
-  providers: [ComplaintWorkflow, ComplaintQueries, RegisterExport],
-  exports: [ComplaintWorkflow, ComplaintQueries, RegisterExport],
+  imports: [WebhooksModule, MessagingModule, SurveysModule],
+  providers: [
+    ComplaintRecords,
+    ComplaintWorkflow,
+    ComplaintQueries,
+    RegisterExport,
+    RegisterComplaint,
+    ReviewCriteria,
+  ],
+  exports: [ComplaintWorkflow, ComplaintQueries, RegisterExport, RegisterComplaint, ReviewCriteria],
 })
 export class ComplaintsModule {}

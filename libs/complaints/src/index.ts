@@ -7,8 +7,13 @@ export {
   COMPLAINT_CATEGORIES,
   RECEIVED_VIA,
   RESPONSE_TYPES,
-  REVIEW_CRITERIA,
+  INTAKE_CHANNELS,
+  CORRECTIVE_ACTION_STATUSES,
 } from './complaint.model';
+export { MAX_SUBSTANCE, RegisterComplaint } from './register-complaint.use-case';
+export type { ComplaintIntakeInput, RegisteredComplaint } from './register-complaint.use-case';
+export { ReviewCriteria } from './review-criteria.service';
+export type { CriterionEdit } from './review-criteria.service';
 export { ComplaintsModule } from './complaints.module';
 export { RegisterExport, validateRegisterFilters } from './register-export.service';
 export { REGISTER_COLUMNS } from './register-format';

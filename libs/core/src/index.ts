@@ -1,4 +1,5 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { canonicalJson } from './canonical-json';
 export { Clock, FixedClock, SystemClock } from './clock.port';
 export {
   DomainException,

@@ -9,6 +9,14 @@ export interface VersionedChange<Row> {
   after: Partial<Row>;
 }
 
+/** Objects and arrays of objects go to json/jsonb columns as JSON; arrays of scalars stay PostgreSQL arrays. */
+function asParameter(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value))
+    return value;
+  if (Array.isArray(value) && !value.some((v) => v !== null && typeof v === 'object')) return value;
+  return JSON.stringify(value);
+}
+
 /**
  * The one way a versioned row (a callback task, a complaint) changes: lock it, check the version the
  * caller saw (a stale change is refused with `stale_version`), let `change` decide the new values,
@@ -40,7 +48,7 @@ export async function versionedUpdate<Row extends { id: string; version: number 
   await manager.query(
     `UPDATE ${table.name} SET ${[...changed.map((c, i) => `${c} = $${i + 4}`), 'version = $2', 'updated_at = $3'].join(', ')}
       WHERE id = $1`,
-    [id, row.version, now, ...changed.map((c) => row[c])],
+    [id, row.version, now, ...changed.map((c) => asParameter(row[c]))],
   );
   const pick = (source: Row) => Object.fromEntries(changed.map((c) => [c, source[c]])) as Partial<Row>;
   return { row, before: pick(current), after: pick(row) };

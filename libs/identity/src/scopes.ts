@@ -3,6 +3,7 @@ export const API_SCOPES = [
   'surveys:in_app',
   'tasks:read',
   'complaints:read',
+  'complaints:write',
   'complaints:export',
   'metrics:read',
 ] as const;

@@ -26,3 +26,4 @@ export { InvitationLifecycle } from './invitation-lifecycle.repository';
 export type { ClaimedInvitation } from './invitation-lifecycle.repository';
 export { BorrowerPersonalData } from './borrower-personal-data.repository';
 export { isLowScore, primaryScore } from './scoring';
+export { BorrowerDirectory } from './borrower-directory.repository';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isValidTimeZone, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
-import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { canonicalJson, Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
 import { advisoryLockKey, lockedTransaction, queryRows, Rows } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { decide, Decision, SkipReason } from './contact-policy';
@@ -121,17 +121,6 @@ const DEFAULT_TIME_ZONE = 'Europe/Moscow';
 const NOTIFY_HORIZON_MS = 60_000;
 export const INVITATION_DUE_CHANNEL = 'resonance_invitation_due';
 
-/** Canonical JSON (keys sorted at every level), so the same body in another key order is the same body. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 interface Fresh {
   index: number;

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { CallbacksModule } from '@app/callbacks';
 import { WebhooksModule } from '@app/webhooks';
 import { InvitationQueries } from './invitation-query.service';
+import { BorrowerDirectory } from './borrower-directory.repository';
 import { BorrowerPersonalData } from './borrower-personal-data.repository';
 import { InvitationLifecycle } from './invitation-lifecycle.repository';
 import { OptOutService } from './opt-out.service';
@@ -20,6 +21,7 @@ const PROVIDERS = [
   OptOutService,
   InvitationLifecycle,
   BorrowerPersonalData,
+  BorrowerDirectory,
   ReviseSurvey,
   RecordResponse,
   UpdateComment,

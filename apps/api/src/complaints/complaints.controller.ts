@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { COMPLAINT_CATEGORIES, ComplaintQueries } from '@app/complaints';
+import { COMPLAINT_CATEGORIES, ComplaintQueries, RECEIVED_VIA } from '@app/complaints';
 import { ApiKeyPrincipal } from '@app/identity';
 import { ApiKeyAuth, CurrentApiKey } from '../auth/api-key.guard';
 
@@ -37,6 +37,16 @@ export class ComplaintListQuery {
   @IsOptional()
   @IsIn(['registered', 'under_review', 'resolved'])
   status?: string;
+
+  @ApiPropertyOptional({ enum: RECEIVED_VIA, description: 'How the complaint was received' })
+  @IsOptional()
+  @IsIn(RECEIVED_VIA)
+  channel?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Open complaints past their deadline only' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

@@ -9,7 +9,7 @@ import {
   ComplaintWorkflow,
   MAX_EXTENSION_WORKING_DAYS,
   RESPONSE_TYPES,
-  REVIEW_CRITERIA,
+  ReviewCriteria,
 } from '@app/complaints';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError } from '@app/core';
@@ -31,6 +31,7 @@ export class ComplaintsPagesController {
   constructor(
     private readonly queries: ComplaintQueries,
     private readonly workflow: ComplaintWorkflow,
+    private readonly reviewCriteria: ReviewCriteria,
     private readonly auditLog: AuditQueries,
     private readonly calendar: WorkingCalendar,
     private readonly users: StaffUserService,
@@ -196,10 +197,11 @@ export class ComplaintsPagesController {
     errors: FieldError[] | null,
   ): Promise<void> {
     const complaint = await this.queries.get(session.actor, id);
-    const [history, staff, isWorkingDay] = await Promise.all([
+    const [history, staff, isWorkingDay, inForce] = await Promise.all([
       this.auditLog.history('complaint', complaint.id),
       this.users.names(),
       this.calendar.lookup(),
+      this.reviewCriteria.current(),
     ]);
     const deadline = new Date(complaint.extendedDueAt ?? complaint.dueAt);
     const locale = session.user.locale;
@@ -224,10 +226,14 @@ export class ComplaintsPagesController {
         editable,
         canExtend: editable && !complaint.extendedDueAt,
         canResolve: editable && complaint.status === 'under_review',
-        criteria: REVIEW_CRITERIA.map((c) => ({
-          id: c.id,
-          text: c[locale],
-          checked: complaint.criteria.includes(c.id),
+        // A review keeps the text it was judged by; criteria retired since still show on it.
+        criteria: [
+          ...(complaint.criteriaJudged ?? []).filter((j) => !inForce.some((c) => c.key === j.key)),
+          ...inForce,
+        ].map((c) => ({
+          id: c.key,
+          text: complaint.criteriaJudged?.find((j) => j.key === c.key)?.[locale] ?? c[locale],
+          checked: complaint.criteria.includes(c.key),
         })),
         classifications: CLASSIFICATIONS,
         responseTypes: RESPONSE_TYPES,
