@@ -437,10 +437,11 @@ async function seedComplaints(url: string, count: number): Promise<void> {
   );
   await sql(
     url,
-    `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, status, registered_at, due_at,
+    `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, status, registered_at, received_at, due_at,
                             classification, root_cause, response_type, resolution, corrective_action, resolved_at)
      SELECT 2026, g, (SELECT id FROM borrower WHERE external_id = 'cb-' || (1 + g % 1000)), 'callback', 'payments',
             'Списание, "двойное"; клиент звонил ' || g, 'resolved', timestamp '2026-01-01' + (g % 300) * interval '1 day' + g * interval '1 second',
+            timestamp '2026-01-01' + (g % 300) * interval '1 day' + g * interval '1 second',
             timestamp '2026-01-21' + (g % 300) * interval '1 day', 'justified', '=root cause', 'accept_with_redress', 'Возврат', 'Исправить шлюз',
             timestamp '2026-01-10' + (g % 300) * interval '1 day'
        FROM generate_series(1, $1) g`,

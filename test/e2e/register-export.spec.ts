@@ -12,7 +12,7 @@ import { RunningApi, startTestApi } from '../support/api-app';
 // Friday 20 November 2026, 23:30 in Moscow = 20:30Z: the register date is the 20th in the lender's zone.
 const NOW = new Date('2026-11-20T20:30:00Z');
 const HEADER =
-  'register_no,registered_at,received_via,touchpoint,product,borrower_external_id,borrower_name,survey,score,comment,category,substance,status,classification,root_cause,response_type,redress,resolution,corrective_action,handled_by,reviewed_by,due_at,extended_due_at,resolved_at,on_time,event_external_id';
+  'register_no,registered_at,received_via,touchpoint,product,borrower_external_id,borrower_name,survey,score,comment,category,substance,status,classification,root_cause,response_type,redress,resolution,corrective_action,handled_by,reviewed_by,due_at,extended_due_at,resolved_at,on_time,event_external_id,received_at,regulator_ref,criteria_met,corrective_action_owner,corrective_action_due_at,corrective_action_status,extension_reason';
 
 describe('complaint register export', () => {
   const clock = new FixedClock(NOW);
@@ -143,7 +143,7 @@ describe('complaint register export', () => {
     const progress: number[] = [];
     const result = await api.app
       .get(RegisterExport)
-      .export(SYSTEM_ACTOR, { from: '2026-11-01', to: '2026-11-30' }, 'csv', output, (rows) =>
+      .export(SYSTEM_ACTOR, { from: '2026-11-01', to: '2026-11-30' }, 'csv', 'en', output, (rows) =>
         progress.push(rows),
       );
     expect(result).toEqual({ rows: 3, completed: true });
@@ -160,7 +160,7 @@ describe('complaint register export', () => {
     });
     const result = await api.app
       .get(RegisterExport)
-      .export(SYSTEM_ACTOR, { from: '2026-11-01', to: '2026-11-30' }, 'xlsx', output);
+      .export(SYSTEM_ACTOR, { from: '2026-11-01', to: '2026-11-30' }, 'xlsx', 'en', output);
     expect(result.completed).toBe(false);
     const audit = (
       await sql.query(
@@ -176,6 +176,49 @@ describe('complaint register export', () => {
     expect(bytes.toString('utf8')).toBe(`\uFEFF${HEADER}\r\n`);
   });
 
+  it('exports exactly the rows the filters on screen show: justified complaints received on a callback, none from the regulator', async () => {
+    const csv = async (query: string) =>
+      (await (await fetchRegister(`from=2026-11-01&to=2026-11-30&${query}`)).text())
+        .trim()
+        .split('\r\n')
+        .slice(1);
+    const justified = await csv('classification=justified&channel=callback');
+    expect(justified).toHaveLength(1);
+    expect(justified[0]).toContain(',justified,');
+    expect(justified[0]).toContain(',calculation_error,Payments,');
+    expect(await csv('classification=justified&channel=regulator')).toEqual([]);
+    expect(await csv('status=registered')).toHaveLength(2);
+    expect(await csv('overdue=true')).toEqual([]);
+    const audit = (
+      await sql.query(
+        `SELECT details FROM audit_log WHERE action = 'complaint_register.exported' ORDER BY id DESC LIMIT 1`,
+      )
+    ).rows[0];
+    expect(audit.details).toMatchObject({ filters: { overdue: true }, rows: 0 });
+  });
+
+  it('speaks Russian with lang=ru: column titles, values and the criteria as judged', async () => {
+    const text = (await (await fetchRegister('from=2026-11-01&to=2026-11-30&lang=ru&classification=justified')).text())
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
+    expect(text[0]!.split(',').slice(0, 3)).toEqual(['№ в реестре', 'Дата регистрации', 'Канал поступления']);
+    expect(text[0]!.split(',')).toHaveLength(HEADER.split(',').length);
+    expect(text[1]).toContain(',Обратный звонок,');
+    expect(text[1]).toContain(',Обоснованная,');
+    expect(text[1]).toContain(',Признать и компенсировать,');
+    expect(text[1]).toContain(',Ошибка в расчётах или платеже,');
+    expect(text[1]).toMatch(/,(да|нет),/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      Buffer.from(
+        await (await fetchRegister('from=2026-11-01&to=2026-11-30&lang=ru&format=xlsx&classification=justified')).arrayBuffer(),
+      ) as unknown as ArrayBuffer,
+    );
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('№ в реестре');
+    expect(sheet.rowCount).toBe(2);
+  });
+
   it.each([
     'to=2026-11-30',
     'from=2026-11-30&to=2026-11-01',
@@ -186,6 +229,11 @@ describe('complaint register export', () => {
     'from=2026-11-01&to=2026-11-30&format=pdf',
     "from=2026-11-01&to=2026-11-30&format=csv'%3B--",
     'from=2026-11-01&to=2026-11-30&sort=1',
+    'from=2026-11-01&to=2026-11-30&classification=maybe',
+    'from=2026-11-01&to=2026-11-30&channel=pigeon',
+    'from=2026-11-01&to=2026-11-30&overdue=yes',
+    'from=2026-11-01&to=2026-11-30&lang=de',
+    'from=2026-11-01&to=2026-11-30&status=registered&status=resolved',
   ])('refuses %s with 400 and writes no audit row', async (query) => {
     const before = (
       await sql.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'complaint_register.exported'`)

@@ -30,9 +30,9 @@ describe('query plans of the queue, the register and the dashboards', () => {
       `UPDATE callback_task SET first_contact_due_at = now() - (random() * interval '3 days') WHERE random() < 0.3`,
     );
     await sql.query(
-      `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, registered_at, due_at)
+      `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, registered_at, received_at, due_at)
        SELECT 2026, g, (SELECT id FROM borrower LIMIT 1), 'callback', 'payments', 'x',
-              timestamptz '2026-01-01' + g * interval '20 minutes', timestamptz '2026-02-01' + g * interval '20 minutes'
+              timestamptz '2026-01-01' + g * interval '20 minutes', timestamptz '2026-01-01' + g * interval '20 minutes', timestamptz '2026-02-01' + g * interval '20 minutes'
          FROM generate_series(1, 20000) g`,
     );
     await sql.query(

@@ -45,9 +45,9 @@ describe('retention: anonymising expired borrowers', () => {
     if (options.complaintAge !== undefined) {
       const registered = daysAgo(options.complaintAge);
       await sql.query(
-        `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, status, registered_at, due_at, resolved_at)
+        `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, status, registered_at, received_at, due_at, resolved_at)
          VALUES (extract(year FROM $2::timestamptz)::int, (SELECT coalesce(max(register_seq), 0) + 1 FROM complaint), $1, 'callback', 'payments',
-                 'Substance naming ' || $3, $4, $2, $2::timestamptz + interval '21 days', CASE WHEN $4 = 'resolved' THEN $2::timestamptz + interval '5 days' END)`,
+                 'Substance naming ' || $3, $4, $2, $2, $2::timestamptz + interval '21 days', CASE WHEN $4 = 'resolved' THEN $2::timestamptz + interval '5 days' END)`,
         [borrowerId, registered, name, options.complaintStatus ?? 'resolved'],
       );
     }

@@ -48,8 +48,8 @@ describe('schema invariants held by the database', () => {
   it('never deletes a complaint: DELETE and TRUNCATE are rejected, whoever connects', async () => {
     const { borrowerId } = await seedInvitation();
     await client.query(
-      `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, registered_at, due_at)
-       VALUES (2026, 999001, $1, 'letter', 'other', 'Письмо', now(), now() + interval '21 days')`,
+      `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, registered_at, received_at, due_at)
+       VALUES (2026, 999001, $1, 'letter', 'other', 'Письмо', now(), now(), now() + interval '21 days')`,
       [borrowerId],
     );
     await expect(client.query(`DELETE FROM complaint WHERE register_no = '2026-999001'`)).rejects.toThrow(
@@ -94,8 +94,8 @@ describe('schema invariants held by the database', () => {
     const { borrowerId } = await seedInvitation();
     const insert = () =>
       client.query<{ register_no: string }>(
-        `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, registered_at, due_at)
-         VALUES (2026, 42, $1, 'callback', 'payments', 'x', now(), now()) RETURNING register_no`,
+        `INSERT INTO complaint (register_year, register_seq, borrower_id, received_via, category, substance, registered_at, received_at, due_at)
+         VALUES (2026, 42, $1, 'callback', 'payments', 'x', now(), now(), now()) RETURNING register_no`,
         [borrowerId],
       );
     expect((await insert()).rows[0]!.register_no).toBe('2026-000042');

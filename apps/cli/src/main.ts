@@ -97,20 +97,33 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'register:export': {
-    usage: 'register:export --from YYYY-MM-DD --to YYYY-MM-DD --format csv|xlsx --out FILE',
+    usage:
+      'register:export --from YYYY-MM-DD --to YYYY-MM-DD --format csv|xlsx --out FILE [--lang en|ru] [--status S] [--classification C] [--category C] [--channel C] [--overdue true]',
     options: {
       from: { type: 'string' },
       to: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      lang: { type: 'string' },
+      status: { type: 'string' },
+      classification: { type: 'string' },
+      category: { type: 'string' },
+      channel: { type: 'string' },
+      overdue: { type: 'string' },
     },
     required: ['from', 'to', 'out'],
     migrate: true,
     async run(ctx, v) {
-      const { filters, format } = validateRegisterFilters({
+      const { filters, format, lang } = validateRegisterFilters({
         from: v.from,
         to: v.to,
         format: v.format ?? 'csv',
+        lang: v.lang,
+        status: v.status,
+        classification: v.classification,
+        category: v.category,
+        channel: v.channel,
+        overdue: v.overdue,
       });
       const register = ctx!.get(RegisterExport);
       const total = await register.count(filters);
@@ -132,7 +145,7 @@ const COMMANDS: Record<string, Command> = {
           `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s, ETA ${eta.toFixed(0)} s ${rows === total ? '\n' : ''}`,
         );
       };
-      const { rows } = await register.export(CLI_ACTOR, filters, format, out, progress);
+      const { rows } = await register.export(CLI_ACTOR, filters, format, lang, out, progress);
       return [
         `Exported ${rows} complaints registered ${filters.from} … ${filters.to} to ${v.out} (${format}).`,
       ];

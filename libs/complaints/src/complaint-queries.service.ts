@@ -272,6 +272,59 @@ export class ComplaintQueries {
     };
   }
 
+  /**
+   * Corrective actions still open (planned, in progress) across complaints, the nearest due first;
+   * `overdue` keeps those past their date. Audited like every read of the register.
+   */
+  async openActions(
+    actor: Actor,
+    overdueOnly: boolean,
+  ): Promise<
+    {
+      complaintId: string;
+      registerNo: string;
+      action: string;
+      owner: string | null;
+      dueAt: string | null;
+      status: string;
+      overdue: boolean;
+      complaintStatus: string;
+    }[]
+  > {
+    const rows: {
+      id: string;
+      register_no: string;
+      corrective_action: string;
+      corrective_action_owner: string | null;
+      corrective_action_due_at: Date | null;
+      corrective_action_status: string;
+      overdue: boolean;
+      status: string;
+    }[] = await this.db.query(
+      `SELECT id, register_no, corrective_action, corrective_action_owner, corrective_action_due_at, corrective_action_status, status,
+              coalesce(corrective_action_due_at < $1, false) AS overdue
+         FROM complaint
+        WHERE corrective_action_status IN ('planned', 'in_progress') AND (NOT $2 OR corrective_action_due_at < $1)
+        ORDER BY corrective_action_due_at NULLS LAST, register_year, register_seq LIMIT 500`,
+      [this.clock.now(), overdueOnly],
+    );
+    await this.audit.record(actor, {
+      action: 'complaint.list_viewed',
+      entityType: 'complaint',
+      details: { view: overdueOnly ? 'actions_overdue' : 'actions_open', ids: rows.map((r) => r.id) },
+    });
+    return rows.map((r) => ({
+      complaintId: r.id,
+      registerNo: r.register_no,
+      action: r.corrective_action,
+      owner: r.corrective_action_owner,
+      dueAt: r.corrective_action_due_at?.toISOString() ?? null,
+      status: r.corrective_action_status,
+      overdue: r.overdue,
+      complaintStatus: r.status,
+    }));
+  }
+
   /** Open complaints due within two working days and overdue: the navigation's badges. */
   async deadlineCounts(): Promise<{ dueSoon: number; overdue: number }> {
     const now = this.clock.now();

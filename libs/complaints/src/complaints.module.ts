@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TemplatesModule } from '@app/core';
 import { MessagingModule } from '@app/messaging';
 import { SurveysModule } from '@app/surveys';
 import { WebhooksModule } from '@app/webhooks';
@@ -10,7 +11,7 @@ import { ComplaintWorkflow } from './complaint-workflow.service';
 import { RegisterExport } from './register-export.service';
 
 @Module({
-  imports: [WebhooksModule, MessagingModule, SurveysModule],
+  imports: [WebhooksModule, MessagingModule, SurveysModule, TemplatesModule],
   providers: [
     ComplaintRecords,
     ComplaintWorkflow,

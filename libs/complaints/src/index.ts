@@ -1,6 +1,6 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
 export { deadlineOf, MAX_EXTENSION_WORKING_DAYS, onTimeCondition } from './complaint-deadline';
-export { ComplaintQueries } from './complaint-queries.service';
+export { ComplaintQueries, WORK_LIST_VIEWS } from './complaint-queries.service';
 export { ComplaintWorkflow } from './complaint-workflow.service';
 export {
   CLASSIFICATIONS,

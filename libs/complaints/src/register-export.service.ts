@@ -6,16 +6,26 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
 import {
+  Clock,
   FieldError,
   isIsoDate,
   RetryLaterException,
   startWorkerThread,
+  TemplateEngine,
   ValidationFailedException,
 } from '@app/core';
 import { takeSlot } from '@app/database';
 import { DataSource } from 'typeorm';
 import type { RegisterJob, RegisterMainMessage, RegisterWorkerMessage } from './register-export.worker';
-import { REGISTER_PERIOD, RegisterFilters, RegisterFormat } from './register-format';
+import { CLASSIFICATIONS, COMPLAINT_CATEGORIES, RECEIVED_VIA } from './complaint.model';
+import {
+  REGISTER_COLUMNS,
+  RegisterFilters,
+  RegisterFormat,
+  RegisterLanguage,
+  registerWhere,
+  RegisterWording,
+} from './register-format';
 
 /** The export thread's heap: ample for exceljs' streaming writer, small enough to keep the process lean. */
 const WORKER_HEAP_MB = 128;
@@ -25,26 +35,46 @@ export const EXPORTS_PER_USER = 2;
 export const EXPORTS_AT_ONCE = 4;
 const RETRY_AFTER_SECONDS = 30;
 
-export function validateRegisterFilters(filters: { from?: unknown; to?: unknown; format?: unknown }): {
+const REGISTER_STATUSES = ['registered', 'under_review', 'resolved'];
+
+/** The register's query string: period, format, language and the register page's filters. */
+export function validateRegisterFilters(query: Record<string, unknown>): {
   filters: RegisterFilters;
   format: RegisterFormat;
+  lang: RegisterLanguage;
 } {
   const errors: FieldError[] = [];
   for (const key of ['from', 'to'] as const) {
-    const value = filters[key];
-    if (!isIsoDate(value)) {
-      errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-    }
+    if (!isIsoDate(query[key])) errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
   }
-  const format = filters.format ?? 'csv';
+  const format = query.format ?? 'csv';
   if (format !== 'csv' && format !== 'xlsx') errors.push({ path: 'format', message: 'must be csv or xlsx' });
-  if (errors.length === 0 && (filters.from as string) > (filters.to as string))
+  const lang = query.lang ?? 'en';
+  if (lang !== 'en' && lang !== 'ru') errors.push({ path: 'lang', message: 'must be en or ru' });
+  const oneOf = (key: string, allowed: readonly string[]) => {
+    const value = query[key];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      errors.push({ path: key, message: `must be one of ${allowed.join(', ')}` });
+      return undefined;
+    }
+    return value;
+  };
+  const status = oneOf('status', REGISTER_STATUSES);
+  const classification = oneOf('classification', CLASSIFICATIONS);
+  const category = oneOf('category', COMPLAINT_CATEGORIES);
+  const channel = oneOf('channel', RECEIVED_VIA);
+  const overdue = oneOf('overdue', ['true', 'false']);
+  if (errors.length === 0 && (query.from as string) > (query.to as string))
     errors.push({ path: 'to', message: 'must not be before from' });
   if (errors.length > 0) throw new ValidationFailedException(errors);
-  return {
-    filters: { from: filters.from as string, to: filters.to as string },
-    format: format as RegisterFormat,
-  };
+  const filters: RegisterFilters = { from: query.from as string, to: query.to as string };
+  if (status) filters.status = status;
+  if (classification) filters.classification = classification;
+  if (category) filters.category = category;
+  if (channel) filters.channel = channel;
+  if (overdue === 'true') filters.overdue = true;
+  return { filters, format: format as RegisterFormat, lang: lang as RegisterLanguage };
 }
 
 /**
@@ -60,14 +90,42 @@ export class RegisterExport {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly engine: TemplateEngine,
+    private readonly clock: Clock,
   ) {}
 
   async count(filters: RegisterFilters): Promise<number> {
+    const where = registerWhere(filters);
     const [{ n }] = await this.db.query(
-      `SELECT count(*)::int AS n FROM complaint c WHERE ${REGISTER_PERIOD}`,
-      [filters.from, filters.to, this.config.lenderTimeZone],
+      `SELECT count(*)::int AS n FROM complaint c WHERE ${where.sql} AND $4::text IS NOT NULL AND $5::timestamptz IS NOT NULL`,
+      [filters.from, filters.to, this.config.lenderTimeZone, 'key', this.clock.now(), ...where.params],
     );
     return n;
+  }
+
+  /** Russian column titles and values for `lang=ru`; machine codes (none) for `en`. */
+  private wording(lang: RegisterLanguage): RegisterWording | null {
+    if (lang === 'en') return null;
+    const text = this.engine.strings(lang, '');
+    const words = (prefix: string) =>
+      Object.fromEntries(
+        Object.entries(text)
+          .filter(([key]) => key.startsWith(prefix))
+          .map(([key, value]) => [key.slice(prefix.length), value]),
+      );
+    return {
+      header: REGISTER_COLUMNS.map((c) => text[`register.column.${c}`] ?? c),
+      values: {
+        received_via: words('console.receivedVia.'),
+        touchpoint: words('console.touchpoint.'),
+        category: words('console.category.'),
+        status: words('console.complaintStatus.'),
+        classification: words('console.classification.'),
+        response_type: words('console.responseType.'),
+        corrective_action_status: words('console.actionStatus.'),
+        on_time: { yes: text['register.yes'] ?? 'yes', no: text['register.no'] ?? 'no' },
+      },
+    };
   }
 
   /**
@@ -107,6 +165,7 @@ export class RegisterExport {
     actor: Actor,
     filters: RegisterFilters,
     format: RegisterFormat,
+    lang: RegisterLanguage,
     output: Writable,
     onProgress?: (rows: number) => void,
   ): Promise<{ rows: number; completed: boolean }> {
@@ -117,13 +176,23 @@ export class RegisterExport {
       await this.audit.record(actor, {
         action: 'complaint_register.exported',
         entityType: 'complaint_register',
-        details: { filters: { from: filters.from, to: filters.to }, format, rows, completed },
+        details: { filters, format, lang, rows, completed },
       });
     };
+    const where = registerWhere(filters);
     const job: RegisterJob = {
       databaseUrl: (this.db.options as { url: string }).url,
       format,
-      params: [filters.from, filters.to, this.config.lenderTimeZone],
+      where: where.sql,
+      params: [
+        filters.from,
+        filters.to,
+        this.config.lenderTimeZone,
+        lang === 'ru' ? 'ru' : 'key',
+        this.clock.now(),
+        ...where.params,
+      ],
+      wording: this.wording(lang),
     };
     const worker = startWorkerThread(join(__dirname, 'register-export.worker'), {
       workerData: job,

@@ -2,7 +2,14 @@ import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client } from 'pg';
 import QueryStream from 'pg-query-stream';
-import { csvWriter, RegisterFormat, RegisterRow, REGISTER_SQL, xlsxWriter } from './register-format';
+import {
+  csvWriter,
+  RegisterFormat,
+  RegisterRow,
+  registerSql,
+  RegisterWording,
+  xlsxWriter,
+} from './register-format';
 
 // The register export's worker thread: its own connection, cursor and file writer, in a heap of its
 // own, so a million-row export neither grows the API's heap nor holds its event loop. The file leaves
@@ -11,8 +18,11 @@ import { csvWriter, RegisterFormat, RegisterRow, REGISTER_SQL, xlsxWriter } from
 export interface RegisterJob {
   databaseUrl: string;
   format: RegisterFormat;
-  /** from, to, the lender's time zone: REGISTER_SQL's parameters. */
-  params: [string, string, string];
+  /** The WHERE clause from registerWhere (code, never input). */
+  where: string;
+  /** registerSql's parameters: from, to, the lender's zone, the criteria text, now, the filters. */
+  params: unknown[];
+  wording: RegisterWording | null;
 }
 
 /** Messages to the main thread. */
@@ -62,9 +72,9 @@ async function run(job: RegisterJob): Promise<void> {
     // XLSX spends ~30 µs a row in exceljs: rows fetched 1000 at a time outlive young-generation
     // collections and get promoted, growing the heap; 100 at a time they die young.
     const rows = client.query(
-      new QueryStream(REGISTER_SQL, job.params, { batchSize: job.format === 'csv' ? 1000 : 100 }),
+      new QueryStream(registerSql(job.where), job.params, { batchSize: job.format === 'csv' ? 1000 : 100 }),
     );
-    const writer = job.format === 'csv' ? csvWriter(sink) : xlsxWriter(sink);
+    const writer = job.format === 'csv' ? csvWriter(sink, job.wording) : xlsxWriter(sink, job.wording);
     await writer.start();
     let count = 0;
     for await (const row of rows as AsyncIterable<RegisterRow>) {

@@ -670,8 +670,8 @@ export class DemoHistoryService {
       await manager.query(
         `INSERT INTO complaint (register_year, register_seq, task_id, borrower_id, received_via, category, substance, status, registered_at, registered_by,
                                 due_at, criteria, classification, root_cause, response_type, redress, resolution, corrective_action, corrective_action_owner,
-                                reviewer_id, resolved_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'callback', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $8, $8)`,
+                                reviewer_id, resolved_at, created_at, updated_at, received_at)
+         VALUES ($1, $2, $3, $4, 'callback', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $8, $8, $8)`,
         [year, seq, ...complaint],
       );
       if (complaint[4] === 'resolved')

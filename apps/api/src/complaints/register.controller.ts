@@ -12,10 +12,28 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RegisterExport, validateRegisterFilters } from '@app/complaints';
+import {
+  CLASSIFICATIONS,
+  COMPLAINT_CATEGORIES,
+  RECEIVED_VIA,
+  RegisterExport,
+  validateRegisterFilters,
+} from '@app/complaints';
 import { ValidationFailedException } from '@app/core';
 import type { FastifyReply } from 'fastify';
 import { RegisterAccessGuard, RegisterRequest } from './register-access.guard';
+
+const REGISTER_PARAMETERS = [
+  'from',
+  'to',
+  'format',
+  'lang',
+  'status',
+  'classification',
+  'category',
+  'channel',
+  'overdue',
+];
 
 const CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',
@@ -42,6 +60,17 @@ export class RegisterController {
   @ApiQuery({ name: 'from', example: '2026-11-01' })
   @ApiQuery({ name: 'to', example: '2026-11-30' })
   @ApiQuery({ name: 'format', enum: ['csv', 'xlsx'], required: false })
+  @ApiQuery({
+    name: 'lang',
+    enum: ['en', 'ru'],
+    required: false,
+    description: 'en: machine codes (default); ru: Russian titles and values',
+  })
+  @ApiQuery({ name: 'status', enum: ['registered', 'under_review', 'resolved'], required: false })
+  @ApiQuery({ name: 'classification', enum: CLASSIFICATIONS, required: false })
+  @ApiQuery({ name: 'category', enum: COMPLAINT_CATEGORIES, required: false })
+  @ApiQuery({ name: 'channel', enum: RECEIVED_VIA, required: false, description: 'Received via' })
+  @ApiQuery({ name: 'overdue', enum: ['true', 'false'], required: false })
   @ApiProduces(CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
   @ApiOkResponse({ description: 'The register file' })
   @ApiTooManyRequestsResponse({
@@ -53,7 +82,7 @@ export class RegisterController {
     @Req() request: RegisterRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const unknown = Object.keys(query).filter((k) => !['from', 'to', 'format'].includes(k));
+    const unknown = Object.keys(query).filter((k) => !REGISTER_PARAMETERS.includes(k));
     if (unknown.length > 0) {
       throw new ValidationFailedException(
         unknown
@@ -61,7 +90,7 @@ export class RegisterController {
           .map((k) => ({ path: k.slice(0, 50), message: 'is not a parameter of the register' })),
       );
     }
-    const { filters, format } = validateRegisterFilters(query);
+    const { filters, format, lang } = validateRegisterFilters(query);
     const actor = request.registerActor!;
     const lease = await this.register.reserve(actor, filters, format);
     const body = new PassThrough({ highWaterMark: 256 * 1024 });
@@ -74,7 +103,7 @@ export class RegisterController {
       .header('Cache-Control', 'no-store')
       .send(body);
     await this.register
-      .export(actor, filters, format, body)
+      .export(actor, filters, format, lang, body)
       .catch((error: unknown) => body.destroy(error as Error))
       .finally(() => lease.release());
   }

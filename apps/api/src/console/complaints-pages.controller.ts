@@ -6,8 +6,10 @@ import {
   CLASSIFICATIONS,
   COMPLAINT_CATEGORIES,
   ComplaintQueries,
+  CORRECTIVE_ACTION_STATUSES,
   ComplaintWorkflow,
   MAX_EXTENSION_WORKING_DAYS,
+  RECEIVED_VIA,
   RESPONSE_TYPES,
   ReviewCriteria,
 } from '@app/complaints';
@@ -20,6 +22,7 @@ import { ConsoleRenderer } from './console-renderer.service';
 import { field, fields, Form, FormFields, Notice, queryText, submitForm, versionOf } from './forms';
 
 const STATUSES = ['registered', 'under_review', 'resolved'];
+const FILTER_KEYS = ['from', 'to', 'classification', 'category', 'status', 'channel', 'overdue'] as const;
 
 /**
  * The complaint register and one complaint: experts review, extend and resolve; compliance reads and
@@ -53,6 +56,8 @@ export class ComplaintsPagesController {
       classification: queryText(query, 'classification', 30),
       category: queryText(query, 'category', 50),
       status: queryText(query, 'status', 30),
+      channel: queryText(query, 'channel', 30),
+      overdue: queryText(query, 'overdue', 5),
       cursor: queryText(query, 'cursor', 300),
       limit: 50,
     };
@@ -74,8 +79,7 @@ export class ComplaintsPagesController {
       });
     }
     const params = new URLSearchParams();
-    for (const key of ['from', 'to', 'classification', 'category', 'status'] as const)
-      if (filters[key]) params.set(key, filters[key]!);
+    for (const key of FILTER_KEYS) if (filters[key]) params.set(key, filters[key]!);
     const nextPage = page.nextCursor
       ? `?${new URLSearchParams([...params, ['cursor', page.nextCursor]])}`
       : null;
@@ -84,22 +88,27 @@ export class ComplaintsPagesController {
 
   private registerView(
     session: StaffSession,
-    filters: { from: string; to: string; classification?: string; category?: string; status?: string },
+    filters: Partial<Record<(typeof FILTER_KEYS)[number], string>> & { from: string; to: string },
     items: unknown[],
     nextPage: string | null,
   ): Record<string, unknown> {
-    const period = new URLSearchParams({ from: filters.from, to: filters.to });
+    // The download buttons carry the filters on screen, and the file speaks the user's language.
+    const onScreen = new URLSearchParams();
+    for (const key of FILTER_KEYS) if (filters[key]) onScreen.set(key, filters[key]!);
+    onScreen.set('lang', session.user.locale);
     return {
-      filters: { classification: '', category: '', status: '', ...filters },
+      filters: { classification: '', category: '', status: '', channel: '', overdue: '', ...filters },
       items,
       nextPage,
       errors: null,
       canExport: session.user.role === 'compliance' || session.user.role === 'admin',
-      exportCsv: `/api/v1/complaints/register?${period}&format=csv`,
-      exportXlsx: `/api/v1/complaints/register?${period}&format=xlsx`,
+      canRegister: session.user.role !== 'compliance',
+      exportCsv: `/api/v1/complaints/register?${onScreen}&format=csv`,
+      exportXlsx: `/api/v1/complaints/register?${onScreen}&format=xlsx`,
       classifications: CLASSIFICATIONS,
       categories: COMPLAINT_CATEGORIES,
       statuses: STATUSES,
+      channels: RECEIVED_VIA,
     };
   }
 
@@ -151,6 +160,50 @@ export class ComplaintsPagesController {
         resolution: field(form, 'resolution') ?? null,
         correctiveAction: field(form, 'correctiveAction') ?? null,
         correctiveActionOwner: field(form, 'correctiveActionOwner') ?? null,
+        correctiveActionDueAt: field(form, 'correctiveActionDueAt') ?? null,
+      }),
+    );
+  }
+
+  @Post(':id/assign')
+  @Roles('expert', 'admin')
+  async assign(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.change(reply, session, id, 'assigned', () =>
+      this.workflow.assign(session.actor, id, versionOf(form), field(form, 'assigneeId') || null),
+    );
+  }
+
+  @Post(':id/reopen')
+  @Roles('expert', 'admin')
+  async reopen(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.change(reply, session, id, 'reopened', () =>
+      this.workflow.reopen(session.actor, id, versionOf(form), { reason: field(form, 'reason') ?? '' }),
+    );
+  }
+
+  @Post(':id/corrective-action')
+  @Roles('expert', 'admin')
+  async trackAction(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.change(reply, session, id, 'action_changed', () =>
+      this.workflow.trackCorrectiveAction(session.actor, id, versionOf(form), {
+        status: field(form, 'status') ?? '',
+        note: field(form, 'note') || null,
+        dueAt: field(form, 'dueAt') || null,
       }),
     );
   }
@@ -197,12 +250,15 @@ export class ComplaintsPagesController {
     errors: FieldError[] | null,
   ): Promise<void> {
     const complaint = await this.queries.get(session.actor, id);
-    const [history, staff, isWorkingDay, inForce] = await Promise.all([
+    const [history, staff, isWorkingDay, inForce, assignable] = await Promise.all([
       this.auditLog.history('complaint', complaint.id),
       this.users.names(),
       this.calendar.lookup(),
       this.reviewCriteria.current(),
+      this.users.assignable(),
     ]);
+    const expertRole = session.user.role === 'expert' || session.user.role === 'admin';
+    const now = this.clock.now();
     const deadline = new Date(complaint.extendedDueAt ?? complaint.dueAt);
     const locale = session.user.locale;
     const editable =
@@ -226,6 +282,21 @@ export class ComplaintsPagesController {
         editable,
         canExtend: editable && !complaint.extendedDueAt,
         canResolve: editable && complaint.status === 'under_review',
+        canAssign: editable,
+        canReopen: expertRole && complaint.status === 'resolved',
+        canTrackAction:
+          expertRole &&
+          (complaint.correctiveActionStatus === 'planned' || complaint.correctiveActionStatus === 'in_progress'),
+        actionOverdue:
+          (complaint.correctiveActionStatus === 'planned' || complaint.correctiveActionStatus === 'in_progress') &&
+          complaint.correctiveActionDueAt !== null &&
+          new Date(complaint.correctiveActionDueAt) < now,
+        actionDueDate: complaint.correctiveActionDueAt
+          ? DateTime.fromISO(complaint.correctiveActionDueAt, { zone: this.config.lenderTimeZone }).toISODate()
+          : '',
+        actionStatuses: CORRECTIVE_ACTION_STATUSES,
+        experts: assignable.filter((u) => u.role === 'expert'),
+        assigneeName: complaint.assigneeId ? (staff.get(complaint.assigneeId) ?? null) : null,
         // A review keeps the text it was judged by; criteria retired since still show on it.
         criteria: [
           ...(complaint.criteriaJudged ?? []).filter((j) => !inForce.some((c) => c.key === j.key)),

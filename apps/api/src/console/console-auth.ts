@@ -11,6 +11,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffRole } from '@app/audit';
+import { ComplaintQueries } from '@app/complaints';
 import { AppConfig } from '@app/config';
 import { DomainException } from '@app/core';
 import { StaffSession, StaffSessions } from '@app/identity';
@@ -19,7 +20,13 @@ import { ConsoleExceptionFilter } from './console-exception.filter';
 
 const ROLES = 'resonance:console-roles';
 
-export type ConsoleRequest = FastifyRequest & { staffSession?: StaffSession };
+export type ConsoleRequest = FastifyRequest & {
+  staffSession?: StaffSession;
+  /** Open complaints due soon and overdue, for the navigation of those who work the register. */
+  complaintDeadlines?: { dueSoon: number; overdue: number };
+};
+
+const REGISTER_ROLES: readonly StaffRole[] = ['expert', 'compliance', 'admin'];
 
 /** Where a signed-in user starts. */
 export const HOME_BY_ROLE: Record<StaffRole, string> = {
@@ -60,6 +67,7 @@ export class ConsoleGuard implements CanActivate {
     private readonly sessions: StaffSessions,
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly complaints: ComplaintQueries,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -75,6 +83,8 @@ export class ConsoleGuard implements CanActivate {
       const body = request.body as Record<string, unknown> | undefined;
       if (!this.sessions.verifyCsrf(session, body?._csrf))
         throw new DomainException('forbidden', 'The form has expired. Reload the page and try again.');
+    } else if (REGISTER_ROLES.includes(session.user.role)) {
+      request.complaintDeadlines = await this.complaints.deadlineCounts();
     }
     return true;
   }

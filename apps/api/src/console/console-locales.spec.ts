@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAFF_ROLES } from '@app/audit';
 import { ATTEMPT_RESULTS } from '@app/callbacks';
-import { CLASSIFICATIONS, COMPLAINT_CATEGORIES, RECEIVED_VIA, RESPONSE_TYPES } from '@app/complaints';
+import {
+  CLASSIFICATIONS,
+  COMPLAINT_CATEGORIES,
+  CORRECTIVE_ACTION_STATUSES,
+  RECEIVED_VIA,
+  RESPONSE_TYPES,
+} from '@app/complaints';
 import { projectRoot } from '@app/core';
 
 const root = join(projectRoot(), 'templates');
@@ -66,6 +72,7 @@ describe('console strings', () => {
     ['closure', ['not_a_complaint', 'unreachable', 'complaint_resolved']],
     ['touchpoint', ['call', 'chat', 'email', 'loan_issued', 'repayment', 'collection']],
     ['channel', ['sms', 'email', 'in_app']],
+    ['actionStatus', CORRECTIVE_ACTION_STATUSES],
   ] as [string, readonly string[]][])('labels every %s value', (prefix, values) => {
     expect(values.filter((v) => !(`${prefix}.${v}` in en))).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { AppConfig } from '@app/config';
 import { TemplateEngine } from '@app/core';
 import { StaffSession } from '@app/identity';
 import type { FastifyReply } from 'fastify';
+import type { ConsoleRequest } from './console-auth';
 
 export type ConsoleLocale = 'ru' | 'en';
 
@@ -85,7 +86,13 @@ export class ConsoleRenderer {
     return Object.keys(this.locale(locale));
   }
 
-  render(page: string, frame: ConsoleFrame, view: Record<string, unknown>, nonce: string): string {
+  render(
+    page: string,
+    frame: ConsoleFrame,
+    view: Record<string, unknown>,
+    nonce: string,
+    deadlines: { dueSoon: number; overdue: number } | null = null,
+  ): string {
     const user = frame.session?.user ?? null;
     const common = {
       locale: frame.locale,
@@ -101,6 +108,7 @@ export class ConsoleRenderer {
       ? NAVIGATION.filter((item) => item.roles.includes(user.role)).map((item) => ({
           ...item,
           current: item.section === frame.section,
+          deadlines: item.section === 'complaints' ? deadlines : null,
         }))
       : [];
     return this.engine.render('pages/console/layout.hbs', {
@@ -132,7 +140,7 @@ export class ConsoleRenderer {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
           "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       )
-      .send(this.render(page, frame, view, nonce));
+      .send(this.render(page, frame, view, nonce, (reply.request as ConsoleRequest).complaintDeadlines ?? null));
   }
 
   private locale(locale: ConsoleLocale): Record<string, string> {

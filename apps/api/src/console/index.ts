@@ -4,6 +4,7 @@ import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleGuard } from './console-auth';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleRenderer } from './console-renderer.service';
+import { ComplaintWorkController } from './complaint-work.controller';
 import { ComplaintsPagesController } from './complaints-pages.controller';
 import { DashboardController } from './dashboard.controller';
 import { OutboxController } from './outbox.controller';
@@ -16,6 +17,7 @@ export const CONSOLE_CONTROLLERS = [
   SignInController,
   SessionController,
   QueueController,
+  ComplaintWorkController,
   ComplaintsPagesController,
   DashboardController,
   AuditLogController,
