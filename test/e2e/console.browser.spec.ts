@@ -63,8 +63,11 @@ describe('the staff console in Chromium', () => {
     return { page, context, errors };
   }
 
+  /** The navigation's items by name (the complaint counts beside a name are checked on their own). */
   async function navigation(page: Page): Promise<string[]> {
-    return page.locator('header nav a').allInnerTexts();
+    return page
+      .locator('header nav a')
+      .evaluateAll((links) => links.map((a) => (a.firstChild?.textContent ?? '').trim()));
   }
 
   it('an agent takes the next task, reveals the phone, logs a call and registers a complaint (desktop)', async () => {
@@ -201,6 +204,53 @@ describe('the staff console in Chromium', () => {
     expect(await page.locator('[data-testid=audit-table] tbody tr').count()).toBe(1);
     expect(errors).toEqual([]);
     expect((await page.goto(`${api.baseUrl}/console/queue`))!.status()).toBe(403);
+    await context.close();
+  });
+
+  it('an expert registers a regulator complaint by hand in Russian on a phone: a refused form keeps what was typed, the work list and the navigation count it', async () => {
+    const { page, context, errors } = await signIn('expert', PHONE);
+    await page.click('form[action="/console/preferences"] button');
+    const intake = await page.goto(`${api.baseUrl}/console/complaints/new`);
+    if (intake!.status() !== 200) throw new Error((await page.content()).slice(0, 3000));
+    await page.selectOption('[data-testid=intake-form] select[name=channel]', 'regulator');
+    await page.fill('[data-testid=intake-form] input[name=receivedAt]', '2026-11-17T16:40');
+    await page.fill('[data-testid=intake-form] input[name=borrowerName]', 'Елена Письмова');
+    await page.fill('[data-testid=intake-form] input[name=borrowerPhone]', '+79995550101');
+    await page.selectOption('[data-testid=intake-form] select[name=category]', 'collection_conduct');
+    await page.fill('[data-testid=intake-form] textarea[name=substance]', 'Коллектор звонил родственникам');
+    // No reference: refused, and nothing typed is lost.
+    await page.click('[data-testid=intake-form] button');
+    expect(await page.locator('[data-testid=form-error]').innerText()).toContain('regulatorRef');
+    expect(await page.inputValue('[data-testid=intake-form] textarea[name=substance]')).toBe(
+      'Коллектор звонил родственникам',
+    );
+    expect(await page.inputValue('[data-testid=intake-form] input[name=borrowerName]')).toBe(
+      'Елена Письмова',
+    );
+    await page.fill('[data-testid=intake-form] input[name=regulatorRef]', 'ОГ-2026-118734');
+    await page.fill('[data-testid=intake-form] input[name=regulatorDueAt]', '2026-11-20');
+    await Promise.all([
+      page.waitForURL(/notice=complaint_registered/),
+      page.click('[data-testid=intake-form] button'),
+    ]);
+    const heading = await page.locator('h1').innerText();
+    expect(heading).toMatch(/^Жалоба № 2026-\d{6}$/);
+    const page1 = await page.locator('main').innerText();
+    expect(page1).toContain('Елена Письмова');
+    expect(page1).toContain('Регулятор · ОГ-2026-118734');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-complaint-intake-phone-ru.png'), fullPage: true });
+
+    // Due 20 November (the regulator's date), two working days from Wednesday 18th: due soon.
+    await page.goto(`${api.baseUrl}/console/complaints/work?view=due_soon`);
+    expect(await page.locator('[data-testid=work-table]').innerText()).toContain(
+      heading.replace('Жалоба № ', ''),
+    );
+    expect(Number(await page.locator('[data-testid=nav-due-soon]').innerText())).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-work-list-phone-ru.png'), fullPage: true });
+    // The refused form's 422 is the only thing the browser reports.
+    expect(errors).toEqual([
+      'Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+    ]);
     await context.close();
   });
 

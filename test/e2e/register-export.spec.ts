@@ -198,7 +198,9 @@ describe('complaint register export', () => {
   });
 
   it('speaks Russian with lang=ru: column titles, values and the criteria as judged', async () => {
-    const text = (await (await fetchRegister('from=2026-11-01&to=2026-11-30&lang=ru&classification=justified')).text())
+    const text = (
+      await (await fetchRegister('from=2026-11-01&to=2026-11-30&lang=ru&classification=justified')).text()
+    )
       .replace(/^\uFEFF/, '')
       .split('\r\n');
     expect(text[0]!.split(',').slice(0, 3)).toEqual(['№ в реестре', 'Дата регистрации', 'Канал поступления']);
@@ -211,7 +213,9 @@ describe('complaint register export', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(
       Buffer.from(
-        await (await fetchRegister('from=2026-11-01&to=2026-11-30&lang=ru&format=xlsx&classification=justified')).arrayBuffer(),
+        await (
+          await fetchRegister('from=2026-11-01&to=2026-11-30&lang=ru&format=xlsx&classification=justified')
+        ).arrayBuffer(),
       ) as unknown as ArrayBuffer,
     );
     const sheet = workbook.worksheets[0]!;

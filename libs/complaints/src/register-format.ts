@@ -143,7 +143,10 @@ async function write(output: Writable, chunk: string | Buffer): Promise<void> {
 /** The row's codes in the wording's words (a code without words stays as it is). */
 function worded(row: RegisterRow, wording: RegisterWording | null): RegisterRow {
   if (!wording) return row;
-  for (const [column, words] of Object.entries(wording.values) as [RegisterColumn, Record<string, string>][]) {
+  for (const [column, words] of Object.entries(wording.values) as [
+    RegisterColumn,
+    Record<string, string>,
+  ][]) {
     const value = row[column];
     if (value !== null && value !== undefined) row[column] = words[value] ?? value;
   }

@@ -98,10 +98,16 @@ export class ComplaintWorkController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const now = DateTime.now().setZone(session.user.timeZone).toFormat("yyyy-MM-dd'T'HH:mm");
-    await this.showIntake(reply, session, 200, { channel: 'letter', receivedAt: now, category: 'other' }, {
-      notice,
-      registered: queryText(query, 'no', 20) ?? null,
-    });
+    await this.showIntake(
+      reply,
+      session,
+      200,
+      { channel: 'letter', receivedAt: now, category: 'other' },
+      {
+        notice,
+        registered: queryText(query, 'no', 20) ?? null,
+      },
+    );
   }
 
   @Post('new')
@@ -158,7 +164,12 @@ export class ComplaintWorkController {
     session: StaffSession,
     status: number,
     values: Partial<Record<(typeof INTAKE_FIELDS)[number], string>>,
-    extra: { notice?: string | null; registered?: string | null; error?: string; errors?: FieldError[] | null },
+    extra: {
+      notice?: string | null;
+      registered?: string | null;
+      error?: string;
+      errors?: FieldError[] | null;
+    },
   ): Promise<void> {
     const { policy } = await this.catalog.current();
     const locale = session.user.locale;
@@ -168,11 +179,17 @@ export class ComplaintWorkController {
       'complaint-new',
       { session, locale, section: 'complaints', title: this.pages.text(locale, 'intake.title') },
       {
-        values,
+        values: { ...Object.fromEntries(INTAKE_FIELDS.map((k) => [k, ''])), ...values },
         channels: INTAKE_CHANNELS,
         categories: COMPLAINT_CATEGORIES,
         touchpoints: policy.touchpoints,
-        invalid: Object.fromEntries((extra.errors ?? []).map((e) => [e.path.replace(/^borrower\./, 'borrower_'), true])),
+        // Every field is named (the templates are strict); the refused ones are marked.
+        invalid: Object.fromEntries(
+          [...INTAKE_FIELDS, 'borrower'].map((k) => [
+            k,
+            (extra.errors ?? []).some((e) => e.path === k || e.path.startsWith(`${k}.`)),
+          ]),
+        ),
         notice: extra.notice ?? null,
         registered: extra.registered ?? null,
         error: extra.error ?? null,

@@ -286,13 +286,17 @@ export class ComplaintsPagesController {
         canReopen: expertRole && complaint.status === 'resolved',
         canTrackAction:
           expertRole &&
-          (complaint.correctiveActionStatus === 'planned' || complaint.correctiveActionStatus === 'in_progress'),
+          (complaint.correctiveActionStatus === 'planned' ||
+            complaint.correctiveActionStatus === 'in_progress'),
         actionOverdue:
-          (complaint.correctiveActionStatus === 'planned' || complaint.correctiveActionStatus === 'in_progress') &&
+          (complaint.correctiveActionStatus === 'planned' ||
+            complaint.correctiveActionStatus === 'in_progress') &&
           complaint.correctiveActionDueAt !== null &&
           new Date(complaint.correctiveActionDueAt) < now,
         actionDueDate: complaint.correctiveActionDueAt
-          ? DateTime.fromISO(complaint.correctiveActionDueAt, { zone: this.config.lenderTimeZone }).toISODate()
+          ? DateTime.fromISO(complaint.correctiveActionDueAt, {
+              zone: this.config.lenderTimeZone,
+            }).toISODate()
           : '',
         actionStatuses: CORRECTIVE_ACTION_STATUSES,
         experts: assignable.filter((u) => u.role === 'expert'),

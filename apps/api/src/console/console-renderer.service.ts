@@ -140,7 +140,9 @@ export class ConsoleRenderer {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
           "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       )
-      .send(this.render(page, frame, view, nonce, (reply.request as ConsoleRequest).complaintDeadlines ?? null));
+      .send(
+        this.render(page, frame, view, nonce, (reply.request as ConsoleRequest).complaintDeadlines ?? null),
+      );
   }
 
   private locale(locale: ConsoleLocale): Record<string, string> {
