@@ -1,9 +1,10 @@
 import { Client } from 'pg';
 import { Actor, SYSTEM_ACTOR } from '@app/audit';
-import { CallbackWorkflow } from '@app/callbacks';
-import { ComplaintQueries, ComplaintWorkflow, ReviewCriteria } from '@app/complaints';
+import { CallbackWorkflow, SweepOverdueTasks } from '@app/callbacks';
+import { ComplaintQueries, ComplaintWorkflow, ReviewCriteria, SendDeadlineDigests } from '@app/complaints';
 import { FixedClock } from '@app/core';
 import { ApiKeyService, StaffUserService } from '@app/identity';
+import { SendQueuedMessages } from '@app/messaging';
 import { WebhookEndpoints } from '@app/webhooks';
 import { seedTasks } from '../factories/low-scores';
 import { RunningApi, startTestApi } from '../support/api-app';
@@ -281,7 +282,7 @@ describe('the complaint register of record', () => {
       { headers: { authorization: `Bearer ${reader}` } },
     );
     expect(list.status).toBe(200);
-    expect(list.body.items.map((i) => i.registerNo)).toEqual(['2026-000001', '2026-000002']);
+    expect(list.body.items.map((i) => i.registerNo).sort()).toEqual(['2026-000001', '2026-000002']);
     expect(list.body.items.every((i) => i.receivedVia === 'regulator' && !i.overdue)).toBe(true);
     const bad = await request(`${api.baseUrl}/api/v1/complaints?channel=pigeon`, {
       headers: { authorization: `Bearer ${reader}` },
@@ -436,6 +437,72 @@ describe('the complaint register of record', () => {
       await expect(
         workflow().trackCorrectiveAction(expert, noAction.id, noAction.version, { status: 'done' }),
       ).rejects.toMatchObject({ code: 'conflict' });
+    });
+  });
+
+  describe('deadlines that warn', () => {
+    const digests = () => api.app.get(SendDeadlineDigests);
+    const at = async <T>(instant: string, run: () => Promise<T>): Promise<T> => {
+      clock.set(new Date(instant));
+      try {
+        return await run();
+      } finally {
+        clock.set(MONDAY);
+      }
+    };
+
+    it('emails each expert once a working morning: theirs due within two working days or overdue, and the unassigned ones; never on a weekend, a holiday or before nine', async () => {
+      const due = (await sql.query(`SELECT id, version FROM complaint WHERE register_no = '2026-000004'`))
+        .rows[0];
+      await api.app.get(ComplaintWorkflow).assign(expert, due.id, due.version, expert.id);
+      // Saturday, the Wednesday holiday, and Thursday 08:00 in Moscow: nothing.
+      expect(await at('2026-11-07T08:00:00Z', () => digests().execute())).toBe(0);
+      expect(await at('2026-11-04T08:00:00Z', () => digests().execute())).toBe(0);
+      expect(await at('2026-11-05T05:00:00Z', () => digests().execute())).toBe(0);
+
+      const runs = await Promise.all([digests().execute(), digests().execute(), digests().execute()]);
+      expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
+      expect(await digests().execute()).toBe(0);
+      const { rows } = await sql.query(
+        `SELECT recipient, subject, body_text, transport, borrower_id FROM message WHERE purpose = 'deadline_digest'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ recipient: 'expert@lender.test', borrower_id: null });
+      const [mine, unassigned] = (rows[0].body_text as string).split('---');
+      expect(mine).toContain('№ 2026-000004');
+      expect(unassigned).toContain('№ 2026-000003');
+      expect(unassigned).toContain('срок истёк');
+      // Register numbers and deadlines only: no borrower's name or phone.
+      expect(rows[0].body_text).not.toMatch(/Елена|Пётр|\+7999/);
+      expect(await api.app.get(SendQueuedMessages).execute()).toMatchObject({ sent: 1 });
+    });
+
+    it('sends nothing to an expert who turned the emails off', async () => {
+      await sql.query(`UPDATE staff_user SET deadline_emails = false WHERE id = $1`, [expert.id]);
+      // Tuesday 3 November, 09:30 in Moscow: a working morning.
+      expect(await at('2026-11-03T06:30:00Z', () => digests().execute())).toBe(0);
+      await sql.query(`UPDATE staff_user SET deadline_emails = true WHERE id = $1`, [expert.id]);
+      expect(await at('2026-11-03T06:30:00Z', () => digests().execute())).toBe(1);
+    });
+
+    it('returns a task its agent did not call by the first-contact due time to the queue, raised', async () => {
+      const [taskId] = await seedTasks(api.db.url, 1, {
+        assigneeId: agent.id,
+        dueAt: new Date(MONDAY.getTime() - 60_000),
+      });
+      await api.app.get(SweepOverdueTasks).execute();
+      const { rows } = await sql.query(
+        `SELECT status, assignee_id, escalated_at FROM callback_task WHERE id = $1`,
+        [taskId],
+      );
+      expect(rows[0]).toMatchObject({ status: 'open', assignee_id: null, escalated_at: MONDAY });
+      const audit = (
+        await sql.query(
+          `SELECT before, after FROM audit_log WHERE entity_id = $1 AND action = 'callback_task.escalated'`,
+          [taskId],
+        )
+      ).rows[0];
+      expect(audit.before).toEqual({ status: 'in_progress', assigneeId: agent.id });
     });
   });
 });

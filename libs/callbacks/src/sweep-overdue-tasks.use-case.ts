@@ -12,7 +12,8 @@ const SWEEP_LOCK = 4_216_771_302;
 
 /**
  * The first-contact SLA sweep: tasks not contacted by their due time are escalated once (priority
- * raised, flagged for experts). Runs in any number of workers; a transaction-scoped advisory lock
+ * raised, flagged for experts), and one an agent took but did not call goes back to the queue for
+ * whoever is free. Runs in any number of workers; a transaction-scoped advisory lock
  * lets one sweep at a time, the others skip.
  */
 @Injectable()
@@ -30,11 +31,14 @@ export class SweepOverdueTasks {
         SWEEP_LOCK,
       ]);
       if (!locked) return null;
-      const escalated = await queryRows<{ id: string; priority: number }>(
+      const escalated = await queryRows<{ id: string; priority: number; released_from: string | null }>(
         manager,
-        `UPDATE callback_task SET escalated_at = $1, priority = priority + $2, version = version + 1, updated_at = $1
-          WHERE ${overdueCondition('', '$1')} AND escalated_at IS NULL
-        RETURNING id, priority`,
+        `WITH due AS (SELECT id, assignee_id, status FROM callback_task
+                       WHERE ${overdueCondition('', '$1')} AND escalated_at IS NULL FOR UPDATE)
+         UPDATE callback_task t SET escalated_at = $1, priority = t.priority + $2, version = t.version + 1, updated_at = $1,
+                status = 'open', assignee_id = NULL
+           FROM due WHERE t.id = due.id
+         RETURNING t.id, t.priority, CASE WHEN due.status = 'in_progress' THEN due.assignee_id END AS released_from`,
         [now, ESCALATION_BOOST],
       );
       for (const task of escalated) {
@@ -44,7 +48,14 @@ export class SweepOverdueTasks {
             action: 'callback_task.escalated',
             entityType: 'callback_task',
             entityId: task.id,
-            after: { priority: task.priority, reason: 'first_contact_overdue' },
+            after: {
+              priority: task.priority,
+              reason: 'first_contact_overdue',
+              ...(task.released_from ? { status: 'open', assigneeId: null } : {}),
+            },
+            before: task.released_from
+              ? { status: 'in_progress', assigneeId: task.released_from }
+              : undefined,
           },
           manager,
         );

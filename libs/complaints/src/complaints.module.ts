@@ -6,6 +6,7 @@ import { WebhooksModule } from '@app/webhooks';
 import { ComplaintRecords } from './complaint-records.repository';
 import { RegisterComplaint } from './register-complaint.use-case';
 import { ReviewCriteria } from './review-criteria.service';
+import { SendDeadlineDigests } from './send-deadline-digests.use-case';
 import { ComplaintQueries } from './complaint-queries.service';
 import { ComplaintWorkflow } from './complaint-workflow.service';
 import { RegisterExport } from './register-export.service';
@@ -19,7 +20,15 @@ import { RegisterExport } from './register-export.service';
     RegisterExport,
     RegisterComplaint,
     ReviewCriteria,
+    SendDeadlineDigests,
   ],
-  exports: [ComplaintWorkflow, ComplaintQueries, RegisterExport, RegisterComplaint, ReviewCriteria],
+  exports: [
+    ComplaintWorkflow,
+    ComplaintQueries,
+    RegisterExport,
+    RegisterComplaint,
+    ReviewCriteria,
+    SendDeadlineDigests,
+  ],
 })
 export class ComplaintsModule {}

@@ -17,3 +17,4 @@ export type { CriterionEdit } from './review-criteria.service';
 export { ComplaintsModule } from './complaints.module';
 export { RegisterExport, validateRegisterFilters } from './register-export.service';
 export { REGISTER_COLUMNS } from './register-format';
+export { SendDeadlineDigests } from './send-deadline-digests.use-case';

@@ -184,6 +184,23 @@ export class StaffSessions {
     ]);
   }
 
+  /** Whether the user gets the morning email of complaint deadlines. */
+  async deadlineEmails(session: StaffSession): Promise<boolean> {
+    const [row]: { deadline_emails: boolean }[] = await this.db.query(
+      `SELECT deadline_emails FROM staff_user WHERE id = $1`,
+      [session.user.id],
+    );
+    return row?.deadline_emails ?? false;
+  }
+
+  async setDeadlineEmails(session: StaffSession, on: boolean): Promise<void> {
+    await this.db.query(`UPDATE staff_user SET deadline_emails = $2, updated_at = $3 WHERE id = $1`, [
+      session.user.id,
+      on,
+      this.clock.now(),
+    ]);
+  }
+
   private toSession(id: string, token: string, user: SessionUser): StaffSession {
     return {
       id,

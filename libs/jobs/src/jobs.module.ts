@@ -6,11 +6,13 @@ import { WebhooksModule } from '@app/webhooks';
 import { CallbacksModule } from '@app/callbacks';
 import { AnalyticsModule } from '@app/analytics';
 import { PrivacyModule } from '@app/privacy';
+import { ComplaintsModule } from '@app/complaints';
 import { DispatchJob } from './dispatch.job';
 import { WebhookJob } from './webhook.job';
 import { SlaJob } from './sla.job';
 import { MetricsJob } from './metrics.job';
 import { RetentionJob } from './retention.job';
+import { DeadlineDigestJob } from './deadline-digest.job';
 
 /**
  * The worker's ticks, which call the domain's use cases. Hosted by the worker process, or by the API
@@ -26,7 +28,8 @@ import { RetentionJob } from './retention.job';
     CallbacksModule,
     AnalyticsModule,
     PrivacyModule,
+    ComplaintsModule,
   ],
-  providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob, RetentionJob],
+  providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob, RetentionJob, DeadlineDigestJob],
 })
 export class JobsModule {}

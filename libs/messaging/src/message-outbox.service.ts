@@ -17,6 +17,24 @@ export class MessageOutbox {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * An email to a member of staff (the morning deadline list), sent by the worker like any message.
+   * `key` makes it once per day and person: a second enqueue is a no-op. Returns whether it was queued.
+   */
+  async enqueueStaffEmail(
+    manager: EntityManager,
+    input: { key: string; to: string; subject: string; text: string },
+  ): Promise<boolean> {
+    const now = this.clock.now();
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO message (idempotency_key, borrower_id, channel, purpose, transport, recipient, subject, body_text, status, next_attempt_at, created_at, updated_at)
+       VALUES ($1, NULL, 'email', 'deadline_digest', $2, $3, $4, $5, 'queued', $6, $6, $6)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      [input.key, this.email.transport, input.to, input.subject, input.text, now],
+    );
+    return inserted.length > 0;
+  }
+
   async enqueueComplaintAnswer(
     manager: EntityManager,
     input: {

@@ -12,7 +12,7 @@ import { SmsPacer, waitUntil } from './sms-pacer.service';
 const LEASE_MS = 5 * 60_000;
 
 /**
- * Sends queued non-survey messages (complaint answers): SKIP LOCKED claims under a lease (a message left
+ * Sends queued non-survey messages (complaint answers, staff deadline emails): SKIP LOCKED claims under a lease (a message left
  * 'sending' by a crashed worker is claimed again when it ends), quiet hours, pacing, retries.
  */
 @Injectable()
@@ -44,8 +44,9 @@ export class SendQueuedMessages {
       this.db,
       `WITH due AS (SELECT id FROM message WHERE status IN ('queued', 'sending') AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE message m SET next_attempt_at = $3, attempts = m.attempts + 1, status = 'sending', updated_at = $1
-         FROM due, borrower b WHERE m.id = due.id AND b.id = m.borrower_id
-       RETURNING m.id, m.channel, m.recipient, m.subject, m.body_text, m.attempts, m.idempotency_key, b.time_zone`,
+         FROM due WHERE m.id = due.id
+       RETURNING m.id, m.channel, m.recipient, m.subject, m.body_text, m.attempts, m.idempotency_key,
+                 coalesce((SELECT b.time_zone FROM borrower b WHERE b.id = m.borrower_id), 'Europe/Moscow') AS time_zone`,
       [now, limit, new Date(now.getTime() + LEASE_MS)],
     );
     if (claimed.length === 0) return { claimed: 0, sent: 0 };

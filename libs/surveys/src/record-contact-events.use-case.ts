@@ -121,7 +121,6 @@ const DEFAULT_TIME_ZONE = 'Europe/Moscow';
 const NOTIFY_HORIZON_MS = 60_000;
 export const INVITATION_DUE_CHANNEL = 'resonance_invitation_due';
 
-
 interface Fresh {
   index: number;
   input: ContactEventInput;

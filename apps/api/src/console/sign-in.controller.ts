@@ -168,11 +168,11 @@ export class SessionController {
 
   /** The user's own page: language, time zone, sign out everywhere. */
   @Get('profile')
-  profile(
+  async profile(
     @CurrentSession() session: StaffSession,
     @Notice() notice: string | null,
     @Res() reply: FastifyReply,
-  ): void {
+  ): Promise<void> {
     const locale = session.user.locale;
     const zones = PROFILE_ZONES.includes(session.user.timeZone)
       ? PROFILE_ZONES
@@ -182,8 +182,24 @@ export class SessionController {
       200,
       'profile',
       { session, locale, title: this.pages.text(locale, 'profile.title') },
-      { zones, notice },
+      {
+        zones,
+        notice,
+        // The morning deadline emails go to experts (and admins with complaints assigned).
+        deadlineEmailsShown: session.user.role === 'expert' || session.user.role === 'admin',
+        deadlineEmails: await this.sessions.deadlineEmails(session),
+      },
     );
+  }
+
+  @Post('profile/deadline-emails')
+  async deadlineEmails(
+    @CurrentSession() session: StaffSession,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.sessions.setDeadlineEmails(session, field(form, 'deadlineEmails') === 'on');
+    seeOther(reply, '/console/profile?notice=deadline_emails');
   }
 
   /** Language and time zone; back to the page the form was on (same-origin Referer), else home. */
