@@ -27,6 +27,18 @@ export class ConsoleClient {
     });
   }
 
+  /** Posts a multipart form with files (`_csrf` as for `post`). */
+  async upload(
+    path: string,
+    form: Record<string, string>,
+    files: { field: string; name: string; type: string; data: Buffer }[],
+  ): Promise<{ status: number; headers: Headers; text: string }> {
+    const body = new FormData();
+    for (const [name, value] of Object.entries({ _csrf: this.csrf, ...form })) body.append(name, value);
+    for (const file of files) body.append(file.field, new Blob([file.data], { type: file.type }), file.name);
+    return this.send(path, { method: 'POST', body });
+  }
+
   async signIn(
     email: string,
     password: string,

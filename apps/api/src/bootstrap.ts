@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiOptions, AppModule } from './app.module';
 import { BODY_LIMIT_BYTES, useJsonBodyParser } from './http/json-body';
 import { StorableInputGuard } from './http/storable-input.guard';
+import { useUploads } from './http/uploads';
 import { createValidationPipe } from './http/validation.pipe';
 import { PrometheusService } from './observability/prometheus.service';
 
@@ -44,6 +45,7 @@ export async function createApi(options: ApiOptions): Promise<NestFastifyApplica
     done();
   });
   useJsonBodyParser(app);
+  await useUploads(app);
   app.useGlobalGuards(new StorableInputGuard());
   app.useGlobalPipes(createValidationPipe());
   app.get(PrometheusService).instrument(fastify);

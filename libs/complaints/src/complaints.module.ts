@@ -3,6 +3,7 @@ import { TemplatesModule } from '@app/core';
 import { MessagingModule } from '@app/messaging';
 import { SurveysModule } from '@app/surveys';
 import { WebhooksModule } from '@app/webhooks';
+import { ComplaintAttachments } from './complaint-attachments.service';
 import { ComplaintRecords } from './complaint-records.repository';
 import { RegisterComplaint } from './register-complaint.use-case';
 import { ReviewCriteria } from './review-criteria.service';
@@ -21,8 +22,10 @@ import { RegisterExport } from './register-export.service';
     RegisterComplaint,
     ReviewCriteria,
     SendDeadlineDigests,
+    ComplaintAttachments,
   ],
   exports: [
+    ComplaintAttachments,
     ComplaintWorkflow,
     ComplaintQueries,
     RegisterExport,

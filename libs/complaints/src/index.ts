@@ -18,3 +18,10 @@ export { ComplaintsModule } from './complaints.module';
 export { RegisterExport, validateRegisterFilters } from './register-export.service';
 export { REGISTER_COLUMNS } from './register-format';
 export { SendDeadlineDigests } from './send-deadline-digests.use-case';
+export {
+  ComplaintAttachments,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS_AT_ONCE,
+  sniffMediaType,
+} from './complaint-attachments.service';
+export type { AttachmentSummary, Upload } from './complaint-attachments.service';

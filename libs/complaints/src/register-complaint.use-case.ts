@@ -19,6 +19,7 @@ import { BorrowerDirectory, SurveyCatalog } from '@app/surveys';
 import { DataSource, EntityManager } from 'typeorm';
 import { COMPLAINT_CATEGORIES, ComplaintRow, FORWARDED_CHANNELS, INTAKE_CHANNELS } from './complaint.model';
 import { answerDueAt, intakeDueAt, isRegisteredLate } from './complaint-deadline';
+import { ComplaintAttachments, Upload } from './complaint-attachments.service';
 import { ComplaintRecords } from './complaint-records.repository';
 
 export interface ComplaintIntakeInput {
@@ -81,19 +82,22 @@ export class RegisterComplaint {
     @InjectDataSource() private readonly db: DataSource,
     private readonly records: ComplaintRecords,
     private readonly borrowers: BorrowerDirectory,
+    private readonly attachments: ComplaintAttachments,
     private readonly catalog: SurveyCatalog,
     private readonly calendar: WorkingCalendar,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
+  /** `attachments`: scanned letters registered with it (the console's form), stored in the same transaction. */
   async execute(
     actor: Actor,
     input: ComplaintIntakeInput,
+    attachments: Upload[] = [],
   ): Promise<{ outcome: 'created' | 'replayed'; body: RegisteredComplaint; complaintId: string }> {
     const now = this.clock.now();
     const { policy } = await this.catalog.current();
-    const errors = this.validate(input, policy.touchpoints, now);
+    const errors = [...this.validate(input, policy.touchpoints, now), ...this.attachments.check(attachments)];
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const hash = createHash('sha256').update(canonicalJson(input)).digest();
     const isWorkingDay = await this.calendar.lookup();
@@ -157,6 +161,7 @@ export class RegisterComplaint {
         complaint.id,
         JSON.stringify(body),
       ]);
+      if (attachments.length > 0) await this.attachments.add(manager, actor, complaint.id, attachments);
       return { outcome: 'created' as const, body, complaintId: complaint.id };
     });
   }

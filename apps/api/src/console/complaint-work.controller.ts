@@ -4,6 +4,7 @@ import {
   COMPLAINT_CATEGORIES,
   ComplaintQueries,
   INTAKE_CHANNELS,
+  MAX_ATTACHMENTS_AT_ONCE,
   RegisterComplaint,
   WORK_LIST_VIEWS,
 } from '@app/complaints';
@@ -13,7 +14,7 @@ import { SurveyCatalog } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { field, Form, FormFields, Notice, queryText, refusalOf, seeOther } from './forms';
+import { field, Form, FormFields, Notice, queryText, refusalOf, seeOther, uploads } from './forms';
 
 const INTAKE_FIELDS = [
   'channel',
@@ -124,24 +125,28 @@ export class ComplaintWorkController {
     const received = DateTime.fromISO(values.receivedAt, { zone: session.user.timeZone });
     const optional = (value: string) => (value === '' ? null : value);
     try {
-      const result = await this.register.execute(session.actor, {
-        channel: values.channel,
-        receivedAt: received.isValid ? received.toUTC().toISO()! : 'invalid',
-        regulatorRef: optional(values.regulatorRef),
-        regulatorDueAt: optional(values.regulatorDueAt),
-        borrower: {
-          externalId: optional(values.borrowerExternalId),
-          name: optional(values.borrowerName),
-          phone: optional(values.borrowerPhone),
-          email: optional(values.borrowerEmail),
+      const result = await this.register.execute(
+        session.actor,
+        {
+          channel: values.channel,
+          receivedAt: received.isValid ? received.toUTC().toISO()! : 'invalid',
+          regulatorRef: optional(values.regulatorRef),
+          regulatorDueAt: optional(values.regulatorDueAt),
+          borrower: {
+            externalId: optional(values.borrowerExternalId),
+            name: optional(values.borrowerName),
+            phone: optional(values.borrowerPhone),
+            email: optional(values.borrowerEmail),
+          },
+          product: optional(values.product),
+          touchpoint: optional(values.touchpoint),
+          category: optional(values.category),
+          substance: values.substance,
+          contactEventExternalId: optional(values.contactEventExternalId),
+          repeatOf: optional(values.repeatOf),
         },
-        product: optional(values.product),
-        touchpoint: optional(values.touchpoint),
-        category: optional(values.category),
-        substance: values.substance,
-        contactEventExternalId: optional(values.contactEventExternalId),
-        repeatOf: optional(values.repeatOf),
-      });
+        uploads(form, 'attachments'),
+      );
       // Agents register and go on; the register itself is the experts' and compliance's.
       seeOther(
         reply,
@@ -181,6 +186,7 @@ export class ComplaintWorkController {
       {
         values: { ...Object.fromEntries(INTAKE_FIELDS.map((k) => [k, ''])), ...values },
         channels: INTAKE_CHANNELS,
+        maxFiles: MAX_ATTACHMENTS_AT_ONCE,
         categories: COMPLAINT_CATEGORIES,
         touchpoints: policy.touchpoints,
         // Every field is named (the templates are strict); the refused ones are marked.

@@ -5,6 +5,7 @@ import { WorkingCalendar, workingDaysUntil } from '@app/calendar';
 import {
   CLASSIFICATIONS,
   COMPLAINT_CATEGORIES,
+  ComplaintAttachments,
   ComplaintQueries,
   CORRECTIVE_ACTION_STATUSES,
   ComplaintWorkflow,
@@ -19,7 +20,7 @@ import { StaffSession, StaffUserService } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { field, fields, Form, FormFields, Notice, queryText, submitForm, versionOf } from './forms';
+import { field, fields, Form, FormFields, Notice, queryText, submitForm, uploads, versionOf } from './forms';
 
 const STATUSES = ['registered', 'under_review', 'resolved'];
 const FILTER_KEYS = ['from', 'to', 'classification', 'category', 'status', 'channel', 'overdue'] as const;
@@ -35,6 +36,7 @@ export class ComplaintsPagesController {
     private readonly queries: ComplaintQueries,
     private readonly workflow: ComplaintWorkflow,
     private readonly reviewCriteria: ReviewCriteria,
+    private readonly attachments: ComplaintAttachments,
     private readonly auditLog: AuditQueries,
     private readonly calendar: WorkingCalendar,
     private readonly users: StaffUserService,
@@ -165,6 +167,41 @@ export class ComplaintsPagesController {
     );
   }
 
+  @Post(':id/attachments')
+  @Roles('expert', 'admin')
+  async attach(
+    @CurrentSession() session: StaffSession,
+    @Param('id') id: string,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.change(reply, session, id, 'attached', () =>
+      this.attachments.attach(session.actor, id, uploads(form, 'attachments')),
+    );
+  }
+
+  /** A scanned letter or document: to staff only, always as a download, audited. */
+  @Get('attachments/:attachmentId')
+  async download(
+    @CurrentSession() session: StaffSession,
+    @Param('attachmentId') attachmentId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const file = await this.attachments.download(session.actor, attachmentId);
+    const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+    void reply
+      .status(200)
+      .header('Content-Type', file.mediaType)
+      .header(
+        'Content-Disposition',
+        `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      )
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .header('Cache-Control', 'no-store')
+      .send(file.content);
+  }
+
   @Post(':id/assign')
   @Roles('expert', 'admin')
   async assign(
@@ -250,12 +287,13 @@ export class ComplaintsPagesController {
     errors: FieldError[] | null,
   ): Promise<void> {
     const complaint = await this.queries.get(session.actor, id);
-    const [history, staff, isWorkingDay, inForce, assignable] = await Promise.all([
+    const [history, staff, isWorkingDay, inForce, assignable, files] = await Promise.all([
       this.auditLog.history('complaint', complaint.id),
       this.users.names(),
       this.calendar.lookup(),
       this.reviewCriteria.current(),
       this.users.assignable(),
+      this.attachments.list(complaint.id),
     ]);
     const expertRole = session.user.role === 'expert' || session.user.role === 'admin';
     const now = this.clock.now();
@@ -299,6 +337,8 @@ export class ComplaintsPagesController {
             }).toISODate()
           : '',
         actionStatuses: CORRECTIVE_ACTION_STATUSES,
+        attachments: files.map((f) => ({ ...f, kilobytes: Math.max(1, Math.round(f.size / 1024)) })),
+        canAttach: expertRole,
         experts: assignable.filter((u) => u.role === 'expert'),
         assigneeName: complaint.assigneeId ? (staff.get(complaint.assigneeId) ?? null) : null,
         // A review keeps the text it was judged by; criteria retired since still show on it.

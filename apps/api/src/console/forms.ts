@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Upload } from '@app/complaints';
 import { DomainException, ErrorCode, FieldError } from '@app/core';
 import type { FastifyReply } from 'fastify';
 
@@ -19,6 +20,19 @@ export function fields(form: Record<string, unknown>, name: string): string[] {
   const value = form[name];
   const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return all.filter((v): v is string => typeof v === 'string');
+}
+
+/** The files of an upload field (multipart forms; see http/uploads.ts), in the order sent. */
+export function uploads(form: Record<string, unknown>, name: string): Upload[] {
+  const value = form[name];
+  const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return all.filter(
+    (v): v is Upload =>
+      v !== null &&
+      typeof v === 'object' &&
+      Buffer.isBuffer((v as Upload).data) &&
+      typeof (v as Upload).fileName === 'string',
+  );
 }
 
 /** The `version` every change form carries for optimistic locking; NaN makes the use case refuse it. */

@@ -3,7 +3,7 @@ import { FieldError, isStorableText, ValidationFailedException } from '@app/core
 
 /** Where a value came from and its path there, for the first few values that cannot be stored. */
 function unstorable(source: string, value: unknown, found: FieldError[], path = source): void {
-  if (found.length >= 10) return;
+  if (found.length >= 10 || Buffer.isBuffer(value)) return;
   if (typeof value === 'string') {
     if (!isStorableText(value))
       found.push({ path, message: 'must not contain NUL or unpaired surrogate characters' });

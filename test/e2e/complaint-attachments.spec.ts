@@ -1,0 +1,168 @@
+import { Client } from 'pg';
+import { SYSTEM_ACTOR } from '@app/audit';
+import { FixedClock } from '@app/core';
+import { StaffUserService } from '@app/identity';
+import { RunningApi, startTestApi } from '../support/api-app';
+import { ConsoleClient } from '../support/console-client';
+
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2048, 0x20), Buffer.from('\n%%EOF\n')]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(512, 1),
+]);
+// An ELF executable calling itself a PDF.
+const EXECUTABLE = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(1024, 0)]);
+
+describe('scanned letters attached to complaints', () => {
+  const clock = new FixedClock(new Date('2026-11-02T07:00:00Z'));
+  let api: RunningApi;
+  let sql: Client;
+  let expert: ConsoleClient;
+  let agent: ConsoleClient;
+  let compliance: ConsoleClient;
+
+  const count = async (table: string) =>
+    Number((await sql.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
+  const letter = (over: Record<string, string> = {}) => ({
+    channel: 'letter',
+    receivedAt: '2026-11-02T09:00',
+    borrowerExternalId: 'b-letter',
+    borrowerName: 'Ольга',
+    category: 'payments',
+    substance: 'Письмо о двойном списании',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    api = await startTestApi({ clock });
+    sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+    const users = api.app.get(StaffUserService);
+    const signedIn = async (role: 'expert' | 'agent' | 'compliance') => {
+      await users.create(SYSTEM_ACTOR, {
+        email: `${role}@lender.test`,
+        name: role,
+        role,
+        password: 'long-enough-password',
+      });
+      const client = new ConsoleClient(api.baseUrl);
+      await client.signIn(`${role}@lender.test`, 'long-enough-password');
+      return client;
+    };
+    expert = await signedIn('expert');
+    agent = await signedIn('agent');
+    compliance = await signedIn('compliance');
+  });
+  afterAll(async () => {
+    await sql.end();
+    await api.close();
+  });
+
+  it('registers a letter with its scan from the console form; the type is decided by the bytes, the name keeps the true extension', async () => {
+    await agent.get('/console/complaints/new');
+    const answer = await agent.upload('/console/complaints/new', letter(), [
+      { field: 'attachments', name: 'скан письма.jpg', type: 'image/jpeg', data: PDF },
+    ]);
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toMatch(/notice=complaint_registered&no=2026-000001$/);
+    const { rows } = await sql.query(
+      `SELECT a.file_name, a.media_type, a.size, c.received_via FROM complaint_attachment a JOIN complaint c ON c.id = a.complaint_id`,
+    );
+    expect(rows).toEqual([
+      {
+        file_name: 'скан письма.pdf',
+        media_type: 'application/pdf',
+        size: PDF.length,
+        received_via: 'letter',
+      },
+    ]);
+  });
+
+  it('serves a file only to staff, as a download, and audits every download', async () => {
+    const [{ id }] = (await sql.query(`SELECT id FROM complaint_attachment`)).rows;
+    const download = await fetch(`${api.baseUrl}/console/complaints/attachments/${id}`, {
+      headers: { cookie: [...compliance.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="____ ______.pdf"; filename*=UTF-8''${encodeURIComponent('скан письма.pdf')}`,
+    );
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await download.arrayBuffer()).equals(PDF)).toBe(true);
+    expect(
+      (
+        await sql.query(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'complaint.attachment_downloaded'`,
+        )
+      ).rows[0].n,
+    ).toBe(1);
+    // An agent (who registered it) does not open the register's files; nobody signed out does.
+    expect((await agent.get(`/console/complaints/attachments/${id}`)).status).toBe(403);
+    expect((await new ConsoleClient(api.baseUrl).get(`/console/complaints/attachments/${id}`)).status).toBe(
+      303,
+    );
+    expect((await compliance.get(`/console/complaints/attachments/not-a-uuid`)).status).toBe(404);
+  });
+
+  it.each([
+    [
+      'an executable that claims to be a PDF',
+      [{ name: 'letter.pdf', type: 'application/pdf', data: EXECUTABLE }],
+    ],
+    [
+      'a file over 10 MB',
+      [
+        {
+          name: 'big.pdf',
+          type: 'application/pdf',
+          data: Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]),
+        },
+      ],
+    ],
+    [
+      'twenty files at once',
+      Array.from({ length: 20 }, (_, i) => ({ name: `p${i}.png`, type: 'image/png', data: PNG })),
+    ],
+    ['an empty file', [{ name: 'empty.pdf', type: 'application/pdf', data: Buffer.alloc(0) }]],
+  ])('refuses %s with 422, keeps what was typed and writes nothing', async (_, files) => {
+    const complaints = await count('complaint');
+    const attachments = await count('complaint_attachment');
+    await expert.get('/console/complaints/new');
+    const answer = await expert.upload(
+      '/console/complaints/new',
+      letter({ substance: 'Текст, который не должен потеряться' }),
+      files.map((f) => ({ field: 'attachments', ...f })),
+    );
+    expect(answer.status).toBe(422);
+    expect(answer.text).toContain('attachments');
+    expect(answer.text).toContain('Текст, который не должен потеряться');
+    expect(await count('complaint')).toBe(complaints);
+    expect(await count('complaint_attachment')).toBe(attachments);
+  });
+
+  it('adds files to an existing complaint from its page, and refuses files anywhere else with 415', async () => {
+    const [{ id }] = (await sql.query(`SELECT id FROM complaint`)).rows;
+    await expert.get(`/console/complaints/${id}`);
+    const added = await expert.upload(`/console/complaints/${id}/attachments`, {}, [
+      { field: 'attachments', name: 'photo.png', type: 'image/png', data: PNG },
+    ]);
+    expect(added.status).toBe(303);
+    const page = await expert.get(`/console/complaints/${id}`);
+    expect(page.text).toContain('photo.png');
+    expect(page.text).toContain('скан письма.pdf');
+    const elsewhere = await expert.upload(`/console/complaints/${id}/review`, { version: '1' }, [
+      { field: 'attachments', name: 'photo.png', type: 'image/png', data: PNG },
+    ]);
+    expect(elsewhere.status).toBe(415);
+    const api415 = await fetch(`${api.baseUrl}/api/v1/complaints`, { method: 'POST', body: new FormData() });
+    expect(api415.status).toBe(415);
+    // Without the form's CSRF token nothing is stored.
+    const before = await count('complaint_attachment');
+    const forged = await expert.upload(`/console/complaints/${id}/attachments`, { _csrf: 'forged' }, [
+      { field: 'attachments', name: 'x.png', type: 'image/png', data: PNG },
+    ]);
+    expect(forged.status).toBe(403);
+    expect(await count('complaint_attachment')).toBe(before);
+  });
+});
