@@ -1,4 +1,5 @@
 import { AdminController } from './admin.controller';
+import { AdminCriteriaController } from './admin-criteria.controller';
 import { AuditLogController } from './audit-log.controller';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleGuard } from './console-auth';
@@ -23,5 +24,6 @@ export const CONSOLE_CONTROLLERS = [
   AuditLogController,
   OutboxController,
   AdminController,
+  AdminCriteriaController,
 ];
 export const CONSOLE_PROVIDERS = [ConsoleRenderer, ConsoleGuard, ConsoleExceptionFilter];

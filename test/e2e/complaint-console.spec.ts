@@ -13,13 +13,14 @@ const PNG = Buffer.concat([
 // An ELF executable calling itself a PDF.
 const EXECUTABLE = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(1024, 0)]);
 
-describe('scanned letters attached to complaints', () => {
+describe('complaints in the console: scanned letters, the lender’s review criteria', () => {
   const clock = new FixedClock(new Date('2026-11-02T07:00:00Z'));
   let api: RunningApi;
   let sql: Client;
   let expert: ConsoleClient;
   let agent: ConsoleClient;
   let compliance: ConsoleClient;
+  let admin: ConsoleClient;
 
   const count = async (table: string) =>
     Number((await sql.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
@@ -38,7 +39,7 @@ describe('scanned letters attached to complaints', () => {
     sql = new Client({ connectionString: api.db.url });
     await sql.connect();
     const users = api.app.get(StaffUserService);
-    const signedIn = async (role: 'expert' | 'agent' | 'compliance') => {
+    const signedIn = async (role: 'expert' | 'agent' | 'compliance' | 'admin') => {
       await users.create(SYSTEM_ACTOR, {
         email: `${role}@lender.test`,
         name: role,
@@ -52,6 +53,7 @@ describe('scanned letters attached to complaints', () => {
     expert = await signedIn('expert');
     agent = await signedIn('agent');
     compliance = await signedIn('compliance');
+    admin = await signedIn('admin');
   });
   afterAll(async () => {
     await sql.end();
@@ -164,5 +166,58 @@ describe('scanned letters attached to complaints', () => {
     ]);
     expect(forged.status).toBe(403);
     expect(await count('complaint_attachment')).toBe(before);
+  });
+
+  it('lets an admin reword, retire and add review criteria (a refused edit keeps what was typed); an expert cannot', async () => {
+    const page = await admin.get('/console/admin/criteria');
+    expect(page.status).toBe(200);
+    const keys = [...page.text.matchAll(/name="key" value="([^"]*)"/g)].map((m) => m[1]!);
+    const current = (
+      await sql.query(
+        `SELECT DISTINCT ON (key) key, text_en, text_ru FROM review_criterion ORDER BY key, version DESC`,
+      )
+    ).rows as { key: string; text_en: string; text_ru: string }[];
+    const byKey = new Map(current.map((c) => [c.key, c]));
+    const existing = keys.filter(Boolean);
+    expect(existing).toHaveLength(9);
+    const form = (
+      change: (key: string) => { en: string; ru: string },
+      extra: { en: string; ru: string },
+    ) => ({
+      key: [...existing, ''],
+      en: [...existing.map((k) => change(k).en), extra.en],
+      ru: [...existing.map((k) => change(k).ru), extra.ru],
+      retired: ['technical_failure'],
+    });
+    const same = (k: string) => ({ en: byKey.get(k)!.text_en, ru: byKey.get(k)!.text_ru });
+    const refused = await admin.post(
+      '/console/admin/criteria',
+      form(same, { en: 'Collector called third parties', ru: '' }),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Collector called third parties');
+    expect(await count('review_criterion')).toBe(9);
+
+    const saved = await admin.post(
+      '/console/admin/criteria',
+      form((k) => (k === 'breach_of_law' ? { en: 'The law was breached', ru: 'Нарушен закон' } : same(k)), {
+        en: 'Collector called third parties',
+        ru: 'Коллектор звонил третьим лицам',
+      }),
+    );
+    expect(saved.status).toBe(303);
+    const versions = (
+      await sql.query(
+        `SELECT key, version, retired FROM review_criterion WHERE version > 1 OR key LIKE 'criterion_%' ORDER BY key`,
+      )
+    ).rows;
+    expect(versions).toEqual([
+      { key: 'breach_of_law', version: 2, retired: false },
+      { key: 'criterion_10', version: 1, retired: false },
+      { key: 'technical_failure', version: 2, retired: true },
+    ]);
+    await expert.get('/console/queue');
+    expect((await expert.post('/console/admin/criteria', form(same, { en: 'x', ru: 'x' }))).status).toBe(403);
+    expect(await count('review_criterion')).toBe(12);
   });
 });
