@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Actor, SYSTEM_ACTOR } from '@app/audit';
-import { CallbackWorkflow, SweepOverdueTasks } from '@app/callbacks';
+import { CallbackTaskQueries, CallbackWorkflow, SweepOverdueTasks } from '@app/callbacks';
 import { ComplaintQueries, ComplaintWorkflow, ReviewCriteria, SendDeadlineDigests } from '@app/complaints';
 import { FixedClock } from '@app/core';
 import { ApiKeyService, StaffUserService } from '@app/identity';
@@ -483,6 +483,38 @@ describe('the complaint register of record', () => {
       expect(await at('2026-11-03T06:30:00Z', () => digests().execute())).toBe(0);
       await sql.query(`UPDATE staff_user SET deadline_emails = true WHERE id = $1`, [expert.id]);
       expect(await at('2026-11-03T06:30:00Z', () => digests().execute())).toBe(1);
+    });
+
+    it('puts a task back in its agent’s list at the "call back at" time the agent logged, and leaves it with them', async () => {
+      const [taskId] = await seedTasks(api.db.url, 1, {
+        assigneeId: agent.id,
+        dueAt: new Date(MONDAY.getTime() + 30 * 60_000),
+      });
+      await api.app.get(CallbackWorkflow).logAttempt(agent, taskId!, 1, {
+        result: 'call_back_later',
+        callBackAt: '2026-11-02T13:00:00+03:00',
+      });
+      const mine = async () =>
+        (
+          await api.app.get(CallbackTaskQueries).list({
+            assigneeId: agent.id,
+            status: 'in_progress',
+            hideWaitingCallBacks: true,
+          })
+        ).items.map((t) => t.id);
+      expect(await mine()).not.toContain(taskId);
+      // 13:00 in Moscow: due again, first in mind; the SLA sweep raised it but left it with its agent.
+      clock.set(new Date('2026-11-02T10:00:00Z'));
+      try {
+        await api.app.get(SweepOverdueTasks).execute();
+        expect(await mine()).toContain(taskId);
+        const [row] = (
+          await sql.query(`SELECT status, assignee_id FROM callback_task WHERE id = $1`, [taskId])
+        ).rows;
+        expect(row).toEqual({ status: 'in_progress', assignee_id: agent.id });
+      } finally {
+        clock.set(MONDAY);
+      }
     });
 
     it('returns a task its agent did not call by the first-contact due time to the queue, raised', async () => {

@@ -21,12 +21,16 @@ export interface TaskListFilters {
   touchpoint?: string;
   channel?: string;
   product?: string;
+  /** Leave out tasks waiting for the "call back at" time their agent logged (the agent's own list). */
+  hideWaitingCallBacks?: boolean;
   limit?: number;
   cursor?: string;
 }
 
 export interface TaskListItem {
   id: string;
+  /** When the borrower asked to be called back (the last attempt's), if they did. */
+  callBackAt: string | null;
   status: string;
   priority: number;
   assigneeId: string | null;
@@ -92,6 +96,7 @@ export class CallbackTaskQueries {
     if (filters.overdue) {
       where.push(overdueCondition('t', '$1'));
     }
+    if (filters.hideWaitingCallBacks) where.push(`(t.call_back_at IS NULL OR t.call_back_at <= $1)`);
     const filter = where.length ? where.join(' AND ') : 'true';
     const order = 'ORDER BY t.priority DESC, t.first_contact_due_at, t.id';
     // Keyset in queue order (priority descending, then due time and id ascending). The mixed directions
@@ -109,7 +114,7 @@ export class CallbackTaskQueries {
     }
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
-              t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
+              t.closure_reason, t.created_at, t.version, t.call_back_at, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id, t.first_contact_due_at::text AS due_key,
               (${overdueCondition('t', '$1')}) AS overdue, (${dueSoonCondition('t', '$1')}) AS due_soon
          FROM (${pageSql}) t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
@@ -165,7 +170,7 @@ export class CallbackTaskQueries {
     if (!isUuid(id)) throw new NotFoundException('The callback task');
     const page = await this.db.query(
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
-              t.closure_reason, t.created_at, t.version, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
+              t.closure_reason, t.created_at, t.version, t.call_back_at, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id,
               e.external_id AS event_external_id, e.touchpoint AS event_touchpoint, e.occurred_at AS event_occurred_at,
               e.agent_ref AS event_agent_ref,
@@ -222,6 +227,7 @@ function toItem(row: Record<string, unknown>): TaskListItem {
     dueSoon: row.due_soon as boolean,
     escalated: row.escalated_at !== null,
     attempts: row.attempt_count as number,
+    callBackAt: (row.call_back_at as Date | null)?.toISOString() ?? null,
     closureReason: (row.closure_reason as string | null) ?? null,
     createdAt: (row.created_at as Date).toISOString(),
     response: {

@@ -163,6 +163,8 @@ export class CallbackWorkflow {
           return {
             attempt_count: t.attempt_count + 1,
             first_contact_at: input.result === 'reached' ? (t.first_contact_at ?? now) : t.first_contact_at,
+            // Out of the agent's list until then; any other attempt ends the wait.
+            call_back_at: callBackAt,
           };
         },
       );

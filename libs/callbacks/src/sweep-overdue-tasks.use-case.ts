@@ -12,8 +12,8 @@ const SWEEP_LOCK = 4_216_771_302;
 
 /**
  * The first-contact SLA sweep: tasks not contacted by their due time are escalated once (priority
- * raised, flagged for experts), and one an agent took but did not call goes back to the queue for
- * whoever is free. Runs in any number of workers; a transaction-scoped advisory lock
+ * raised, flagged for experts), and one an agent took but never tried to call goes back to the queue
+ * for whoever is free. Runs in any number of workers; a transaction-scoped advisory lock
  * lets one sweep at a time, the others skip.
  */
 @Injectable()
@@ -33,12 +33,13 @@ export class SweepOverdueTasks {
       if (!locked) return null;
       const escalated = await queryRows<{ id: string; priority: number; released_from: string | null }>(
         manager,
-        `WITH due AS (SELECT id, assignee_id, status FROM callback_task
+        `WITH due AS (SELECT id, assignee_id, status = 'in_progress' AND attempt_count = 0 AS released FROM callback_task
                        WHERE ${overdueCondition('', '$1')} AND escalated_at IS NULL FOR UPDATE)
          UPDATE callback_task t SET escalated_at = $1, priority = t.priority + $2, version = t.version + 1, updated_at = $1,
-                status = 'open', assignee_id = NULL
+                status = CASE WHEN due.released THEN 'open' ELSE t.status END,
+                assignee_id = CASE WHEN due.released THEN NULL ELSE t.assignee_id END
            FROM due WHERE t.id = due.id
-         RETURNING t.id, t.priority, CASE WHEN due.status = 'in_progress' THEN due.assignee_id END AS released_from`,
+         RETURNING t.id, t.priority, CASE WHEN due.released THEN due.assignee_id END AS released_from`,
         [now, ESCALATION_BOOST],
       );
       for (const task of escalated) {

@@ -17,6 +17,7 @@ export interface TaskRow {
   first_contact_at: Date | null;
   escalated_at: Date | null;
   attempt_count: number;
+  call_back_at: Date | null;
   closure_reason: string | null;
   closed_at: Date | null;
   version: number;

@@ -60,7 +60,12 @@ export class QueueController {
       cursor: queryText(query, 'cursor', 300),
       limit: 25,
     };
-    if (tab === 'mine') Object.assign(filters, { assigneeId: session.user.id, status: 'in_progress' });
+    if (tab === 'mine')
+      Object.assign(filters, {
+        assigneeId: session.user.id,
+        status: 'in_progress',
+        hideWaitingCallBacks: true,
+      });
     if (tab === 'open') filters.status = 'open';
     const status = queryText(query, 'status', 20);
     if (tab === 'all' && status) filters.status = status;
