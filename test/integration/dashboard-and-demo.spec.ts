@@ -252,6 +252,26 @@ describe('dashboard metrics and the demo history', () => {
       expect(rows[0].days).toBeGreaterThanOrEqual(89);
     });
 
+    it('has complaints from letters, the regulator and calls beside the survey-born ones, some overdue, and corrective actions in every state', async () => {
+      const { rows } = await sql.query(
+        `SELECT (SELECT array_agg(DISTINCT received_via ORDER BY received_via) FROM complaint) AS channels,
+                (SELECT count(*)::int FROM complaint WHERE received_via IN ('regulator', 'sro') AND regulator_ref IS NULL) AS forwarded_without_ref,
+                (SELECT count(*)::int FROM complaint WHERE status <> 'resolved' AND coalesce(extended_due_at, due_at) < $1) AS overdue,
+                (SELECT count(*)::int FROM complaint WHERE registered_late) AS late,
+                (SELECT array_agg(DISTINCT corrective_action_status ORDER BY corrective_action_status) FROM complaint WHERE corrective_action_status IS NOT NULL) AS actions,
+                (SELECT count(*)::int FROM complaint WHERE classification IS NOT NULL AND criteria_judged IS NULL) AS reviewed_without_texts`,
+        [NOW],
+      );
+      expect(rows[0].channels).toEqual(expect.arrayContaining(['callback', 'letter', 'phone', 'regulator']));
+      expect(rows[0]).toMatchObject({
+        forwarded_without_ref: 0,
+        actions: ['done', 'dropped', 'in_progress', 'planned'],
+        reviewed_without_texts: 0,
+      });
+      expect(rows[0].overdue).toBeGreaterThan(0);
+      expect(rows[0].late).toBeGreaterThan(0);
+    });
+
     it('keeps the domain invariants: gap-free register numbers, a task per low score, resolved complaints close their task', async () => {
       const numbers = await sql.query(
         `SELECT register_year, count(*)::int AS n, max(register_seq) AS max, (SELECT last_value FROM complaint_counter k WHERE k.year = c.register_year) AS counter

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RefreshMetricRollups } from '@app/analytics';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { callbackPriority } from '@app/callbacks';
+import { isRegisteredLate } from '@app/complaints';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
 import { Rows } from '@app/database';
@@ -87,6 +88,34 @@ const HIGH_COMMENTS = [
   null,
   null,
 ];
+interface DemoComplaint {
+  taskId: string | null;
+  borrowerId: string;
+  category: string;
+  receivedVia: string;
+  receivedAt: Date;
+  registeredAt: Date;
+  regulatorRef: string | null;
+  substance: string;
+  status: 'registered' | 'under_review' | 'resolved';
+  registeredBy: string;
+  dueAt: Date;
+  criteria: string[];
+  classification: string | null;
+  rootCause: string | null;
+  responseType: string | null;
+  redress: string | null;
+  resolution: string | null;
+  correctiveAction: string | null;
+  actionOwner: string | null;
+  reviewerId: string | null;
+  resolvedAt: Date | null;
+  actionDueAt: Date | null;
+  actionStatus: 'planned' | 'in_progress' | 'done' | 'dropped' | null;
+  actionNote: string | null;
+  actionClosedAt: Date | null;
+}
+
 const SUBSTANCES = [
   'Заёмщик сообщает о повторном списании платежа и просит вернуть средства.',
   'Жалоба на грубость сотрудника взыскания и звонки в ночное время.',
@@ -536,7 +565,7 @@ export class DemoHistoryService {
     random: () => number,
     pick: <T>(list: readonly T[]) => T,
   ): Promise<void> {
-    const complaints: unknown[][] = [];
+    const complaints: DemoComplaint[] = [];
     lows.sort((a, b) => a.submittedAt - b.submittedAt);
     for (const low of lows) {
       const earlier = (lowCount.get(low.borrower) ?? []).filter(
@@ -612,75 +641,210 @@ export class DemoHistoryService {
       }
       if (fate !== 'complaint') continue;
       const registered = new Date(Math.max(firstContact!.getTime(), low.submittedAt + 60_000));
-      const dueAt = addWorkingDays(registered, 15, zone, isWorkingDay);
-      const state =
-        dueAt.getTime() < now - 2 * DAY
-          ? random() < 0.85
-            ? 'resolved'
-            : 'under_review'
-          : pick(['registered', 'under_review', 'resolved']);
-      const classification =
-        state === 'registered' ? null : pick(['justified', 'partly_justified', 'unjustified', 'unjustified']);
-      const justified = classification === 'justified' || classification === 'partly_justified';
-      const resolvedAt =
-        state === 'resolved'
-          ? new Date(Math.min(now - 60_000, registered.getTime() + (3 + random() * 20) * DAY))
-          : null;
-      complaints.push([
-        task!.id,
-        borrowerIds[low.borrower],
-        low.tags.find((t) => t !== 'other') ?? 'other',
-        pick(SUBSTANCES),
-        state,
-        registered,
-        agent,
-        dueAt,
-        justified
-          ? [
-              pick([
-                'breach_of_service_standard',
-                'calculation_error',
-                'incorrect_consultation',
-                'improper_conduct',
-              ]),
-            ]
-          : [],
-        classification,
-        classification
-          ? justified
-            ? 'Сотрудник нарушил скрипт разговора'
-            : 'Претензия не подтвердилась по записи разговора'
-          : null,
-        classification ? (justified ? 'accept_with_redress' : 'reject_with_reasons') : null,
-        justified ? 'Списаны пени за период просрочки' : null,
-        state === 'resolved' ? 'Заёмщику дан письменный ответ' : null,
-        justified ? 'Дополнительное обучение сотрудников по скрипту' : null,
-        justified ? 'Руководитель колл-центра' : null,
-        classification ? expert : null,
-        resolvedAt,
-      ]);
+      complaints.push(
+        this.demoComplaint(
+          {
+            taskId: task!.id,
+            borrowerId: borrowerIds[low.borrower]!,
+            category: low.tags.find((t) => t !== 'other') ?? 'other',
+            receivedVia: 'callback',
+            receivedAt: registered,
+            registeredAt: registered,
+            regulatorRef: null,
+          },
+          { agent, expert, now, zone, isWorkingDay, random, pick },
+        ),
+      );
+    }
+    // Besides the survey-born ones, the register of record holds complaints from every channel: letters
+    // (some registered late), calls, email, the web form, and those the Bank of Russia or the SRO forwarded.
+    const channelComplaints = Math.max(6, Math.round(complaints.length / 3));
+    for (let i = 0; i < channelComplaints; i++) {
+      // Every fifth is a letter that lay a few days before anyone registered it.
+      const late = i % 5 === 0;
+      const receivedVia = late
+        ? 'letter'
+        : pick(['letter', 'phone', 'phone', 'email', 'web', 'regulator', 'regulator', 'sro']);
+      const receivedAt = new Date(now - (6 + random() * (DEMO_DAYS - 8)) * DAY);
+      const lateBy = late ? 5 : random() * 0.8;
+      const registeredAt = new Date(Math.min(now - 60_000, receivedAt.getTime() + lateBy * DAY));
+      complaints.push(
+        this.demoComplaint(
+          {
+            taskId: null,
+            borrowerId: borrowerIds[Math.floor(random() * borrowerIds.length)]!,
+            category: pick([
+              'collection_conduct',
+              'payments',
+              'product_terms',
+              'personal_data',
+              'incorrect_consultation',
+            ]),
+            receivedVia,
+            receivedAt,
+            registeredAt,
+            regulatorRef:
+              receivedVia === 'regulator'
+                ? `ОГ-2026-${String(100_000 + Math.floor(random() * 899_999))}`
+                : receivedVia === 'sro'
+                  ? `СРО-${String(1000 + Math.floor(random() * 8999))}`
+                  : null,
+          },
+          { agent, expert, now, zone, isWorkingDay, random, pick },
+        ),
+      );
     }
     // Register numbers follow registration time within each year of the lender's zone, without gaps.
-    complaints.sort((a, b) => (a[5] as Date).getTime() - (b[5] as Date).getTime());
+    complaints.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
+    const judged = new Map(
+      (
+        (await manager.query(
+          `SELECT key, version, text_en AS en, text_ru AS ru FROM review_criterion WHERE version = 1`,
+        )) as { key: string; version: number; en: string; ru: string }[]
+      ).map((c) => [c.key, c]),
+    );
     const lastByYear = new Map<number, number>();
-    for (const complaint of complaints) {
-      const year = DateTime.fromJSDate(complaint[5] as Date, { zone }).year;
+    for (const c of complaints) {
+      const year = DateTime.fromJSDate(c.registeredAt, { zone }).year;
       const seq = (lastByYear.get(year) ?? 0) + 1;
       lastByYear.set(year, seq);
       await manager.query(
         `INSERT INTO complaint (register_year, register_seq, task_id, borrower_id, received_via, category, substance, status, registered_at, registered_by,
                                 due_at, criteria, classification, root_cause, response_type, redress, resolution, corrective_action, corrective_action_owner,
-                                reviewer_id, resolved_at, created_at, updated_at, received_at)
-         VALUES ($1, $2, $3, $4, 'callback', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $8, $8, $8)`,
-        [year, seq, ...complaint],
+                                reviewer_id, resolved_at, created_at, updated_at, received_at, regulator_ref, registered_late, criteria_judged,
+                                corrective_action_due_at, corrective_action_status, corrective_action_note, corrective_action_closed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $9, $9, $22, $23, $24, $25,
+                 $26, $27, $28, $29)`,
+        [
+          year,
+          seq,
+          c.taskId,
+          c.borrowerId,
+          c.receivedVia,
+          c.category,
+          c.substance,
+          c.status,
+          c.registeredAt,
+          c.registeredBy,
+          c.dueAt,
+          c.criteria,
+          c.classification,
+          c.rootCause,
+          c.responseType,
+          c.redress,
+          c.resolution,
+          c.correctiveAction,
+          c.actionOwner,
+          c.reviewerId,
+          c.resolvedAt,
+          c.receivedAt,
+          c.regulatorRef,
+          isRegisteredLate(
+            c.receivedAt,
+            c.registeredAt,
+            (from, days) => addWorkingDays(from, days, zone, isWorkingDay),
+            (d) => DateTime.fromJSDate(d, { zone }).toISODate()!,
+          ),
+          c.classification ? JSON.stringify(c.criteria.map((key) => judged.get(key)).filter(Boolean)) : null,
+          c.actionDueAt,
+          c.actionStatus,
+          c.actionNote,
+          c.actionClosedAt,
+        ],
       );
-      if (complaint[4] === 'resolved')
+      if (c.taskId && c.status === 'resolved')
         await manager.query(
           `UPDATE callback_task SET status = 'closed', closure_reason = 'complaint_resolved', closed_at = $2 WHERE id = $1`,
-          [complaint[0], complaint[17]],
+          [c.taskId, c.resolvedAt],
         );
     }
     for (const [year, last] of lastByYear)
       await manager.query(`INSERT INTO complaint_counter (year, last_value) VALUES ($1, $2)`, [year, last]);
+  }
+
+  /** A complaint's life so far, by its age: older ones resolved, some overdue, actions in every state. */
+  private demoComplaint(
+    c: Pick<
+      DemoComplaint,
+      'taskId' | 'borrowerId' | 'category' | 'receivedVia' | 'receivedAt' | 'registeredAt' | 'regulatorRef'
+    >,
+    ctx: {
+      agent: string;
+      expert: string;
+      now: number;
+      zone: string;
+      isWorkingDay: (day: string) => boolean;
+      random: () => number;
+      pick: <T>(list: readonly T[]) => T;
+    },
+  ): DemoComplaint {
+    const { now, random, pick } = ctx;
+    const ours = addWorkingDays(c.registeredAt, 15, ctx.zone, ctx.isWorkingDay);
+    // The regulator often wants its answer sooner than our fifteen working days.
+    const dueAt =
+      c.regulatorRef && random() < 0.5
+        ? new Date(Math.min(ours.getTime(), c.registeredAt.getTime() + 10 * DAY))
+        : ours;
+    const status =
+      dueAt.getTime() < now - 2 * DAY
+        ? random() < 0.85
+          ? 'resolved'
+          : 'under_review'
+        : pick(['registered', 'under_review', 'resolved'] as const);
+    const classification =
+      status === 'registered' ? null : pick(['justified', 'partly_justified', 'unjustified', 'unjustified']);
+    const justified = classification === 'justified' || classification === 'partly_justified';
+    const resolvedAt =
+      status === 'resolved'
+        ? new Date(Math.min(now - 60_000, c.registeredAt.getTime() + (3 + random() * 20) * DAY))
+        : null;
+    const actionDueAt = justified ? new Date(c.registeredAt.getTime() + (20 + random() * 30) * DAY) : null;
+    const actionStatus = justified
+      ? actionDueAt!.getTime() < now
+        ? pick(['done', 'done', 'dropped', 'in_progress'] as const)
+        : pick(['planned', 'in_progress', 'done'] as const)
+      : null;
+    return {
+      ...c,
+      substance: pick(SUBSTANCES),
+      status,
+      registeredBy: ctx.agent,
+      dueAt,
+      criteria: justified
+        ? [
+            pick([
+              'breach_of_service_standard',
+              'calculation_error',
+              'incorrect_consultation',
+              'improper_conduct',
+            ]),
+          ]
+        : [],
+      classification,
+      rootCause: classification
+        ? justified
+          ? 'Сотрудник нарушил скрипт разговора'
+          : 'Претензия не подтвердилась по записи разговора'
+        : null,
+      responseType: classification ? (justified ? 'accept_with_redress' : 'reject_with_reasons') : null,
+      redress: justified ? 'Списаны пени за период просрочки' : null,
+      resolution: status === 'resolved' ? 'Заёмщику дан письменный ответ' : null,
+      correctiveAction: justified ? 'Дополнительное обучение сотрудников по скрипту' : null,
+      actionOwner: justified ? 'Руководитель колл-центра' : null,
+      reviewerId: classification ? ctx.expert : null,
+      resolvedAt,
+      actionDueAt,
+      actionStatus,
+      actionNote:
+        actionStatus === 'dropped'
+          ? 'Скрипт заменён новым регламентом'
+          : actionStatus === 'done'
+            ? 'Обучение проведено'
+            : null,
+      actionClosedAt:
+        actionStatus === 'done' || actionStatus === 'dropped'
+          ? new Date(Math.min(now - 60_000, actionDueAt!.getTime()))
+          : null,
+    };
   }
 }
