@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Browser, BrowserContext, Page } from 'playwright-core';
+import { SendDeadlineDigests } from '@app/complaints';
 import { FixedClock } from '@app/core';
 import { DemoCredentials, DemoDataService } from '@app/demo';
 import { RunningApi, startTestApi } from '../support/api-app';
@@ -252,6 +253,150 @@ describe('the staff console in Chromium', () => {
       'Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
     ]);
     await context.close();
+  });
+
+  it('the register of record end to end: a letter with its scan, the regulator complaint warned about, reviewed against a lender-edited criterion, resolved, reopened, its action tracked to done, and the filtered register downloaded in codes and in Russian', async () => {
+    // An admin adds a criterion of the lender's own.
+    const admin = await signIn('admin');
+    await admin.page.goto(`${api.baseUrl}/console/admin/criteria`);
+    const newRow = admin.page.locator('[data-testid=criteria-form] tbody tr').last();
+    await newRow.locator('input[name=ru]').fill('Коллектор звонил третьим лицам');
+    await newRow.locator('input[name=en]').fill('The collector called third parties');
+    await Promise.all([
+      admin.page.waitForURL(/notice=criteria_saved/),
+      admin.page.click('[data-testid=criteria-form] button'),
+    ]);
+    expect(admin.errors).toEqual([]);
+    await admin.context.close();
+
+    // The morning email warns the expert about the regulator's complaint, due in two working days.
+    expect(await api.app.get(SendDeadlineDigests).execute()).toBeGreaterThan(0);
+    const [digest] = (
+      await sql.query(`SELECT body_text FROM message WHERE purpose = 'deadline_digest' AND recipient = $1`, [
+        demo.logins.find((l) => l.role === 'expert')!.email,
+      ])
+    ).rows;
+    const regulatorNo = (
+      await sql.query(`SELECT register_no FROM complaint WHERE regulator_ref = 'ОГ-2026-118734'`)
+    ).rows[0].register_no as string;
+    expect(digest.body_text).toContain(`№ ${regulatorNo}`);
+
+    const { page, context, errors } = await signIn('expert');
+    // A letter with its scan, registered by hand.
+    await page.goto(`${api.baseUrl}/console/complaints/new`);
+    await page.selectOption('[data-testid=intake-form] select[name=channel]', 'letter');
+    await page.fill('[data-testid=intake-form] input[name=receivedAt]', '2026-11-16T10:00');
+    await page.fill('[data-testid=intake-form] input[name=borrowerName]', 'Ольга Письменная');
+    await page.fill('[data-testid=intake-form] input[name=borrowerEmail]', 'olga@example.ru');
+    await page.fill(
+      '[data-testid=intake-form] textarea[name=substance]',
+      'Письмо: прошу вернуть двойное списание',
+    );
+    await page.setInputFiles('[data-testid=intake-form] input[name=attachments]', {
+      name: 'скан письма.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(4096, 0x20), Buffer.from('%%EOF')]),
+    });
+    await Promise.all([
+      page.waitForURL(/notice=complaint_registered/),
+      page.click('[data-testid=intake-form] button'),
+    ]);
+    expect(await page.locator('[data-testid=attachments]').innerText()).toContain('скан письма.pdf');
+    const letterNo = (await page.locator('h1').innerText()).split('№ ')[1]!;
+    expect(Number(letterNo.split('-')[1])).toBe(Number(regulatorNo.split('-')[1]) + 1);
+
+    // The regulator's complaint: assigned, reviewed against the new criterion, resolved, reopened.
+    await page.goto(`${api.baseUrl}/console/complaints/work?view=due_soon`);
+    await Promise.all([
+      page.waitForURL(/\/console\/complaints\/[0-9a-f-]{36}$/),
+      page.click(`a:has-text("${regulatorNo}")`),
+    ]);
+    await page.selectOption('[data-testid=assign-form] select[name=assigneeId]', { label: 'Egor Expert' });
+    await Promise.all([page.waitForURL(/notice=assigned/), page.click('[data-testid=assign-form] button')]);
+    await page.check('[data-testid=review-form] label:has-text("Коллектор звонил третьим лицам") input');
+    await page.check('[data-testid=review-form] input[value=justified]');
+    await page.fill('[data-testid=review-form] textarea[name=rootCause]', 'Коллектор нарушил регламент');
+    await page.selectOption('[data-testid=review-form] select[name=responseType]', 'accept_with_redress');
+    await page.fill('[data-testid=review-form] textarea[name=correctiveAction]', 'Обучение коллекторов');
+    await page.fill('[data-testid=review-form] input[name=correctiveActionOwner]', 'Руководитель взыскания');
+    await page.fill('[data-testid=review-form] input[name=correctiveActionDueAt]', '2026-12-15');
+    await Promise.all([page.waitForURL(/notice=reviewed/), page.click('[data-testid=review-form] button')]);
+    await page.fill(
+      '[data-testid=resolve-form] textarea[name=resolution]',
+      'Звонки третьим лицам прекращены.',
+    );
+    await Promise.all([page.waitForURL(/notice=resolved/), page.click('[data-testid=resolve-form] button')]);
+    await page.click('[data-testid=reopen-form] >> xpath=..//summary');
+    await page.fill('[data-testid=reopen-form] textarea[name=reason]', 'Регулятор запросил повторно');
+    await Promise.all([page.waitForURL(/notice=reopened/), page.click('[data-testid=reopen-form] button')]);
+    expect(await page.locator('[data-testid=complaint-status]').innerText()).toBe('Зарегистрирована');
+    // The corrective action goes on to done, whatever the complaint's state.
+    await page.selectOption('[data-testid=action-form] select[name=status]', 'in_progress');
+    await Promise.all([
+      page.waitForURL(/notice=action_changed/),
+      page.click('[data-testid=action-form] button'),
+    ]);
+    await page.selectOption('[data-testid=action-form] select[name=status]', 'done');
+    await page.fill('[data-testid=action-form] textarea[name=note]', 'Обучение проведено');
+    await Promise.all([
+      page.waitForURL(/notice=action_changed/),
+      page.click('[data-testid=action-form] button'),
+    ]);
+    expect(await page.locator('[data-testid=corrective-action]').innerText()).toContain('Выполнено');
+    await page.screenshot({
+      path: join(ARTIFACTS, 'console-complaint-reopened-desktop-ru.png'),
+      fullPage: true,
+    });
+    // Resolved again for the register.
+    await page.check('[data-testid=review-form] input[value=justified]');
+    await Promise.all([page.waitForURL(/notice=reviewed/), page.click('[data-testid=review-form] button')]);
+    await page.fill(
+      '[data-testid=resolve-form] textarea[name=resolution]',
+      'Ответ регулятору направлен повторно.',
+    );
+    await Promise.all([page.waitForURL(/notice=resolved/), page.click('[data-testid=resolve-form] button')]);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // Compliance: justified complaints from the regulator, on screen and in the files.
+    const officer = await signIn('compliance');
+    await officer.page.goto(
+      `${api.baseUrl}/console/complaints?from=2026-08-01&to=2026-11-18&classification=justified&channel=regulator`,
+    );
+    const onScreen = await officer.page.locator('[data-testid=register-table] tbody tr').count();
+    expect(onScreen).toBeGreaterThanOrEqual(1);
+    expect(await officer.page.locator('[data-testid=register-table]').innerText()).toContain(regulatorNo);
+    const download = async () => {
+      const [file] = await Promise.all([
+        officer.page.waitForEvent('download'),
+        officer.page.click('[data-testid=export-csv]'),
+      ]);
+      return readFileSync((await file.path())!, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+    };
+    const english = await download();
+    expect(english[0]!.startsWith('register_no,registered_at,received_via')).toBe(true);
+    expect(english).toHaveLength(onScreen + 1);
+    expect(
+      english.slice(1).every((line) => line.includes(',regulator,') && line.includes(',justified,')),
+    ).toBe(true);
+    await officer.page.click('header button:has-text("Русский")');
+    await officer.page.waitForLoadState('load');
+    const russian = await download();
+    expect(russian[0]!.startsWith('№ в реестре,Дата регистрации,Канал поступления')).toBe(true);
+    expect(russian).toHaveLength(onScreen + 1);
+    expect(
+      russian.slice(1).every((line) => line.includes(',Регулятор,') && line.includes(',Обоснованная,')),
+    ).toBe(true);
+    await officer.page.screenshot({
+      path: join(ARTIFACTS, 'console-register-filtered-ru.png'),
+      fullPage: true,
+    });
+    await officer.page.click('header button:has-text("English")');
+    expect(officer.errors).toEqual([]);
+    await officer.context.close();
   });
 
   it('an admin creates an API key that works, and edits a survey text that the preview shows', async () => {

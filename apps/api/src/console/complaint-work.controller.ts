@@ -54,7 +54,10 @@ export class ComplaintWorkController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const requested = queryText(query, 'view', 20);
-    const view = requested && (WORK_LIST_VIEWS as readonly string[]).includes(requested) ? requested : 'mine';
+    // Experts start with their own; compliance, who is assigned nothing, with every open complaint.
+    const fallback = session.user.role === 'compliance' ? 'all' : 'mine';
+    const view =
+      requested && (WORK_LIST_VIEWS as readonly string[]).includes(requested) ? requested : fallback;
     const cursor = queryText(query, 'cursor', 300);
     const page = await this.queries.workList(session.actor, view, { cursor });
     const counts = await this.queries.deadlineCounts();
