@@ -11,7 +11,6 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsEmail,
   IsIn,
   IsISO8601,
   IsObject,
@@ -31,37 +30,20 @@ import {
 import { ApiKeyPrincipal } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyAuth, CurrentApiKey } from '../auth/api-key.guard';
-import { IsE164, IsSafeText } from '../http/validators';
+import { BorrowerContactDto, ISO_WITH_OFFSET } from '../contact-events/contact-event.dto';
+import { IsSafeText } from '../http/validators';
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-export class ComplaintBorrowerDto {
-  @ApiPropertyOptional({ example: 'b-1001', maxLength: 200 })
+export class ComplaintBorrowerDto extends BorrowerContactDto {
+  @ApiPropertyOptional({
+    example: 'b-1001',
+    maxLength: 200,
+    description: 'Found by this, else by phone, else by email',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   @IsSafeText({ identifier: true })
   externalId?: string;
-
-  @ApiPropertyOptional({ example: 'Елена', maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsSafeText()
-  name?: string;
-
-  @ApiPropertyOptional({ example: '+79991234567', description: 'E.164' })
-  @IsOptional()
-  @IsString()
-  @IsE164()
-  phone?: string;
-
-  @ApiPropertyOptional({ example: 'elena@example.ru' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(254)
-  @IsEmail({ allow_display_name: false, allow_ip_domain: false, require_tld: true })
-  email?: string;
 }
 
 export class ComplaintIntakeDto {

@@ -19,7 +19,7 @@ import {
 import { isStorableText } from '@app/core';
 import { IsE164, IsSafeText } from '../http/validators';
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Flat key/value attributes: at most 50 keys, scalar values, short strings. */
 function IsFlatAttributes(): PropertyDecorator {
@@ -51,13 +51,8 @@ function IsFlatAttributes(): PropertyDecorator {
     });
 }
 
-export class BorrowerDto {
-  @ApiProperty({ example: 'b-1001', maxLength: 200 })
-  @IsString()
-  @MaxLength(200)
-  @IsSafeText({ identifier: true })
-  externalId!: string;
-
+/** How to reach a borrower: shared by contact events and complaints. */
+export class BorrowerContactDto {
   @ApiPropertyOptional({ example: 'Елена', maxLength: 200 })
   @IsOptional()
   @IsString()
@@ -77,6 +72,14 @@ export class BorrowerDto {
   @MaxLength(254)
   @IsEmail({ allow_display_name: false, allow_ip_domain: false, require_tld: true })
   email?: string;
+}
+
+export class BorrowerDto extends BorrowerContactDto {
+  @ApiProperty({ example: 'b-1001', maxLength: 200 })
+  @IsString()
+  @MaxLength(200)
+  @IsSafeText({ identifier: true })
+  externalId!: string;
 
   @ApiPropertyOptional({ enum: ['ru', 'en'] })
   @IsOptional()
