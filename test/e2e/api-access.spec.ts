@@ -59,6 +59,13 @@ const ROUTES: {
   },
   { method: 'GET', path: '/api/v1/complaints', openapi: '/api/v1/complaints', scope: 'complaints:read' },
   {
+    method: 'POST',
+    path: '/api/v1/complaints',
+    openapi: '/api/v1/complaints',
+    scope: 'complaints:write',
+    body: {},
+  },
+  {
     method: 'GET',
     path: `/api/v1/complaints/${ID}`,
     openapi: '/api/v1/complaints/{id}',
