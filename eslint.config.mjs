@@ -2,7 +2,16 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['.test-build-*/**', 'dist/**', 'node_modules/**', 'coverage/**', '.data/**'] },
+  {
+    ignores: [
+      '.test-build-*/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.data/**',
+      'test/typed-client/generated/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   prettier,
   {
@@ -13,7 +22,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@app/*/src/*', '**/libs/*/src/*'], message: 'Import a library only through its index: @app/<name>.' },
+            {
+              group: ['@app/*/src/*', '**/libs/*/src/*'],
+              message: 'Import a library only through its index: @app/<name>.',
+            },
           ],
         },
       ],

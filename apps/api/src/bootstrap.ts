@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { AppLogger, ROUTE_PATTERN } from '@app/core';
@@ -10,6 +10,7 @@ import { BODY_LIMIT_BYTES, useJsonBodyParser } from './http/json-body';
 import { StorableInputGuard } from './http/storable-input.guard';
 import { useUploads } from './http/uploads';
 import { createValidationPipe } from './http/validation.pipe';
+import { openApiDocument } from './openapi/openapi-document';
 import { PrometheusService } from './observability/prometheus.service';
 
 /** Builds the HTTP application (not yet listening); shared by `main.ts` and the e2e tests. */
@@ -50,22 +51,7 @@ export async function createApi(options: ApiOptions): Promise<NestFastifyApplica
   app.useGlobalPipes(createValidationPipe());
   app.get(PrometheusService).instrument(fastify);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Resonance API')
-      .setDescription(
-        'Contact events in, surveys out, low scores become callback tasks and complaints. ' +
-          'Errors are application/problem+json with a stable `code`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'API key (npm run cli -- api-key:create)',
-      })
-      .build(),
-  );
+  const document = openApiDocument(app, options.config);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   await app.init();
   return app;

@@ -163,7 +163,7 @@ export class CallbackTaskQueries {
       attemptsLog: { result: string; note: string | null; attemptedAt: string; callBackAt: string | null }[];
       complaint: { id: string; registerNo: string; status: string } | null;
       comment: string | null;
-      answers: unknown;
+      answers: Record<string, number>;
       event: { externalId: string; touchpoint: string; occurredAt: string; agentRef: string | null };
     }
   > {
@@ -194,7 +194,7 @@ export class CallbackTaskQueries {
     return {
       ...toItem(row),
       comment: (row.comment as string | null) ?? null,
-      answers: row.answers,
+      answers: row.answers as Record<string, number>,
       event: {
         externalId: row.event_external_id as string,
         touchpoint: row.event_touchpoint as string,

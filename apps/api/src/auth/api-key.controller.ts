@@ -1,12 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiKeyPrincipal } from '@app/identity';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { API_SCOPES, ApiKeyPrincipal } from '@app/identity';
 import { ApiKeyAuth, CurrentApiKey } from './api-key.guard';
 
 class CurrentApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: [String], example: ['events:write'] }) scopes!: string[];
+  @ApiProperty({ example: 'CRM' }) name!: string;
+  @ApiProperty({ type: [String], enum: API_SCOPES, example: ['events:write'] }) scopes!: string[];
 }
 
 @ApiTags('authentication')
@@ -15,6 +15,7 @@ export class ApiKeyController {
   /** Lets an integrator check a key and its scopes before going live. */
   @Get('current')
   @ApiKeyAuth()
+  @ApiOperation({ summary: 'The key you are calling with and its scopes: check a key before going live' })
   @ApiOkResponse({ type: CurrentApiKeyDto })
   current(@CurrentApiKey() key: ApiKeyPrincipal): CurrentApiKeyDto {
     return { id: key.id, name: key.name, scopes: key.scopes };

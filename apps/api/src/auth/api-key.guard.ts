@@ -8,7 +8,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DomainException } from '@app/core';
 import { ApiKeyPrincipal, ApiKeyService, ApiScope } from '@app/identity';
 import type { FastifyRequest } from 'fastify';
@@ -50,6 +50,7 @@ export function ApiKeyAuth(...scopes: ApiScope[]): MethodDecorator & ClassDecora
     SetMetadata(SCOPES, scopes),
     UseGuards(ApiKeyGuard),
     ApiBearerAuth(),
+    ApiExtension('x-scopes', scopes),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked API key' }),
     ApiForbiddenResponse({
       description: `The key lacks a required scope${scopes.length ? `: ${scopes.join(', ')}` : ''}`,

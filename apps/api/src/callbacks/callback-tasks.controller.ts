@@ -11,6 +11,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, M
 import { COMMENT_CATEGORIES } from '@app/surveys';
 import { CallbackTaskQueries } from '@app/callbacks';
 import { ApiKeyAuth } from '../auth/api-key.guard';
+import { CallbackTaskDetailDto, CallbackTaskPageDto } from './callback-task.dto';
 
 export class TaskListQuery {
   @ApiPropertyOptional({ enum: ['open', 'in_progress', 'complaint', 'closed'] })
@@ -59,15 +60,16 @@ export class CallbackTasksController {
   @ApiOperation({
     summary: 'The callback queue in queue order (priority, then first-contact due time), keyset-paginated',
   })
-  @ApiOkResponse({ description: '{ items, nextCursor }' })
-  list(@Query() query: TaskListQuery) {
+  @ApiOkResponse({ type: CallbackTaskPageDto })
+  list(@Query() query: TaskListQuery): Promise<CallbackTaskPageDto> {
     return this.tasks.list(query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One task with its response, attempts and complaint' })
-  @ApiNotFoundResponse()
-  get(@Param('id') id: string) {
+  @ApiOkResponse({ type: CallbackTaskDetailDto })
+  @ApiNotFoundResponse({ description: 'No task with this id (not_found)' })
+  get(@Param('id') id: string): Promise<CallbackTaskDetailDto> {
     return this.tasks.get(id);
   }
 }

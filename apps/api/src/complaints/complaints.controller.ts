@@ -11,6 +11,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { COMPLAINT_CATEGORIES, ComplaintQueries, RECEIVED_VIA } from '@app/complaints';
 import { ApiKeyPrincipal } from '@app/identity';
 import { ApiKeyAuth, CurrentApiKey } from '../auth/api-key.guard';
+import { ComplaintDetailDto, ComplaintPageDto } from './complaint.dto';
 
 export class ComplaintListQuery {
   @ApiPropertyOptional({ example: '2026-11-01' })
@@ -73,15 +74,16 @@ export class ComplaintsController {
   @ApiOperation({
     summary: 'The complaint register by registration date (in the lender’s zone); every read is audited',
   })
-  @ApiOkResponse({ description: '{ items, nextCursor }' })
-  list(@Query() query: ComplaintListQuery, @CurrentApiKey() key: ApiKeyPrincipal) {
+  @ApiOkResponse({ type: ComplaintPageDto })
+  list(@Query() query: ComplaintListQuery, @CurrentApiKey() key: ApiKeyPrincipal): Promise<ComplaintPageDto> {
     return this.complaints.list({ type: 'api_key', id: key.id, scopes: key.scopes }, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One complaint in full; the view is audited' })
-  @ApiNotFoundResponse()
-  get(@Param('id') id: string, @CurrentApiKey() key: ApiKeyPrincipal) {
+  @ApiOkResponse({ type: ComplaintDetailDto })
+  @ApiNotFoundResponse({ description: 'No complaint with this id (not_found)' })
+  get(@Param('id') id: string, @CurrentApiKey() key: ApiKeyPrincipal): Promise<ComplaintDetailDto> {
     return this.complaints.get({ type: 'api_key', id: key.id, scopes: key.scopes }, id);
   }
 }

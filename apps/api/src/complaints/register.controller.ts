@@ -72,7 +72,13 @@ export class RegisterController {
   @ApiQuery({ name: 'channel', enum: RECEIVED_VIA, required: false, description: 'Received via' })
   @ApiQuery({ name: 'overdue', enum: ['true', 'false'], required: false })
   @ApiProduces(CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
-  @ApiOkResponse({ description: 'The register file' })
+  @ApiOkResponse({
+    description: 'The register file, streamed (`Content-Disposition: attachment`)',
+    content: {
+      [CONTENT_TYPES.csv]: { schema: { type: 'string', example: 'register_no,registered_at,…\r\n' } },
+      [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   @ApiTooManyRequestsResponse({
     description: 'rate_limited: this user already runs as many exports as allowed (Retry-After)',
   })

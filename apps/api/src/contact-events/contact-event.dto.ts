@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,6 +17,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { isStorableText } from '@app/core';
+import { ProblemDto } from '../http/problem.dto';
 import { IsE164, IsSafeText } from '../http/validators';
 
 export const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -198,7 +199,11 @@ export class AcceptedEventDto {
 export class BatchResultDto {
   @ApiProperty() index!: number;
   @ApiProperty({ enum: [202, 200, 400, 409] }) status!: number;
-  @ApiProperty({ description: 'The accepted event, or a problem+json object' }) body!: object;
+  @ApiProperty({
+    description: 'The accepted event (202, 200), or a problem+json object (400, 409)',
+    oneOf: [{ $ref: getSchemaPath(AcceptedEventDto) }, { $ref: getSchemaPath(ProblemDto) }],
+  })
+  body!: AcceptedEventDto | ProblemDto;
 }
 
 export class BatchResponseDto {

@@ -11,6 +11,7 @@ import { ContactEventInput, ContactEventResult, RecordContactEvents } from '@app
 import { ValidationFailedException } from '@app/core';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyAuth } from '../auth/api-key.guard';
+import { ProblemDto } from '../http/problem.dto';
 import { toProblem } from '../http/problem.filter';
 import { validateItem } from '../http/validators';
 import {
@@ -20,7 +21,7 @@ import {
   ContactEventDto,
 } from './contact-event.dto';
 
-function toHttp(result: ContactEventResult): { status: number; body: object } {
+function toHttp(result: ContactEventResult): { status: number; body: AcceptedEventDto | ProblemDto } {
   if (result.outcome !== 'rejected')
     return { status: result.outcome === 'created' ? 202 : 200, body: result.body };
   const problem = toProblem(result.error);

@@ -25,7 +25,7 @@ import { ApiKeyAuth } from '../auth/api-key.guard';
 class InvitationResponseDto {
   @ApiProperty() score!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) answers!: Record<string, number>;
-  @ApiProperty({ nullable: true }) comment!: string | null;
+  @ApiProperty({ type: String, nullable: true }) comment!: string | null;
 }
 
 class InvitationDto {
@@ -34,11 +34,11 @@ class InvitationDto {
   status!: string;
   @ApiProperty({ enum: ['sms', 'email', 'in_app'] }) channel!: string;
   @ApiProperty() survey!: string;
-  @ApiProperty() sendAt!: string;
-  @ApiPropertyOptional({ nullable: true }) sentAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) deliveredAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) answeredAt!: string | null;
-  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ format: 'date-time' }) sendAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) answeredAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ type: InvitationResponseDto, nullable: true }) response!: InvitationResponseDto | null;
 }
 
@@ -47,15 +47,15 @@ class PendingQuestionDto {
   @ApiProperty() text!: string;
   @ApiProperty() min!: number;
   @ApiProperty() max!: number;
-  @ApiProperty({ nullable: true }) minLabel!: string | null;
-  @ApiProperty({ nullable: true }) maxLabel!: string | null;
+  @ApiProperty({ type: String, nullable: true }) minLabel!: string | null;
+  @ApiProperty({ type: String, nullable: true }) maxLabel!: string | null;
 }
 
 class PendingSurveyBodyDto {
   @ApiProperty() key!: string;
   @ApiProperty({ enum: ['CSI', 'NPS', 'CLI'] }) kind!: string;
   @ApiProperty({ type: [PendingQuestionDto] }) questions!: PendingQuestionDto[];
-  @ApiProperty({ nullable: true }) commentPrompt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) commentPrompt!: string | null;
 }
 
 class PendingSurveyDto {
@@ -84,7 +84,7 @@ class RecordedResponseDto {
   @ApiProperty({ format: 'uuid' }) responseId!: string;
   @ApiProperty() score!: number;
   @ApiProperty() low!: boolean;
-  @ApiProperty({ format: 'uuid', nullable: true }) callbackTaskId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) callbackTaskId!: string | null;
 }
 
 @ApiTags('invitations')

@@ -4,6 +4,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { METRIC_GROUPS, MetricGroup, MetricSums, SURVEY_KINDS, SurveyKind } from '@app/analytics';
 import { AppConfig } from '@app/config';
 import { ApiKeyAuth } from '../auth/api-key.guard';
+import { MetricsReportDto } from './metrics.dto';
 
 export class MetricsQuery {
   @ApiProperty({ example: '2026-11-01', description: 'First day, in the lender’s time zone' })
@@ -57,11 +58,8 @@ export class MetricsController {
       'month, touchpoint, channel, product or survey, and for the whole period; computed from counts and sums ' +
       'of the daily rollups (current within a minute)',
   })
-  @ApiOkResponse({
-    description:
-      '{ items: [{ key, responses, csi?, csat?, nps?, promoters?, passives?, detractors?, cli? }], totals }',
-  })
-  get(@Query() query: MetricsQuery) {
+  @ApiOkResponse({ type: MetricsReportDto })
+  get(@Query() query: MetricsQuery): Promise<MetricsReportDto> {
     const { groupBy = 'day', ...filters } = query;
     return this.metrics.report(filters, groupBy, this.config.lenderTimeZone);
   }
