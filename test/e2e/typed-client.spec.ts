@@ -147,6 +147,8 @@ describe('the typed client generated from the OpenAPI document', () => {
         'GET /api/v1/complaints 200',
         'GET /api/v1/callback-tasks 200',
         'GET /api/v1/metrics 200',
+        'POST /api/v1/contact-events/batch 200',
+        'GET /health/ready 200',
       ]),
     );
   });

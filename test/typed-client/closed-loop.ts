@@ -106,6 +106,22 @@ export async function complaints(
     params: { query: { from: '2026-11-01', to: '2026-11-30', kind: 'CSI', groupBy: 'week' } },
   });
   if (!metrics.data || metrics.data.totals.responses < 0) throw new Error('no metrics');
+  const batch = await client.POST('/api/v1/contact-events/batch', {
+    body: {
+      events: [
+        {
+          externalId: `batch-${loop.eventExternalId}`,
+          occurredAt: '2026-11-18T10:00:00+03:00',
+          touchpoint: 'repayment',
+          borrower: { externalId: loop.borrowerExternalId },
+        },
+        { externalId: 'bad', occurredAt: 'yesterday', touchpoint: 'chat', borrower: { externalId: 'b' } },
+      ],
+    },
+  });
+  if (batch.data?.results.map((r) => r.status).join() !== '202,400') throw new Error('the batch went wrong');
+  const health = await client.GET('/health/ready');
+  if (health.data?.status !== 'ready') throw new Error('not ready');
   const bad = await client.POST('/api/v1/complaints', {
     body: { externalId: 'bad', receivedAt: 'yesterday', channel: 'letter', substance: '' },
   });
