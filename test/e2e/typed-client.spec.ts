@@ -153,6 +153,40 @@ describe('the typed client generated from the OpenAPI document', () => {
     );
   });
 
+  it('gives every operation under /api/v1 a summary, its scope, typed errors and an example of each JSON body that its schema accepts', () => {
+    const validator = responseValidator(served);
+    type Op = {
+      summary?: string;
+      description?: string;
+      requestBody?: { content: Record<string, { example?: unknown }> };
+      responses: Record<string, { content?: Record<string, { example?: unknown; schema?: unknown }> }>;
+    };
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(served.paths as Record<string, Record<string, Op>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        const label = `${method.toUpperCase()} ${path}`;
+        if (!op.summary) problems.push(`${label}: no summary`);
+        if (path.startsWith('/api/v1/') && !/Scope: /.test(op.description ?? ''))
+          problems.push(`${label}: no scope`);
+        const json = op.requestBody?.content['application/json'];
+        if (json && json.example === undefined) problems.push(`${label}: no request example`);
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (Number(status) >= 400 && !response.content?.['application/problem+json'])
+            problems.push(`${label} ${status}: not problem+json`);
+          const body = response.content?.['application/json'];
+          if (Number(status) < 300 && body) {
+            if (body.example === undefined) problems.push(`${label} ${status}: no example`);
+            else
+              problems.push(
+                ...validator.errors(path, method, Number(status), 'application/json', body.example),
+              );
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('fails when a response field is renamed on one side only', async () => {
     const validator = responseValidator(served);
     const body = {

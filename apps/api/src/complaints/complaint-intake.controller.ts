@@ -54,6 +54,7 @@ export class ComplaintIntakeDto {
   externalId!: string;
 
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-30T16:40:00+03:00',
     description: 'When the lender received it (ISO 8601 with offset)',
   })
@@ -80,6 +81,7 @@ export class ComplaintIntakeDto {
   regulatorRef?: string;
 
   @ApiPropertyOptional({
+    format: 'date',
     example: '2026-12-15',
     description: 'The regulator’s date for the answer; kept when earlier than 15 working days',
   })

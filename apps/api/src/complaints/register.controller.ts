@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiExtension,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
@@ -44,6 +45,7 @@ const CONTENT_TYPES = {
 @Controller('api/v1/complaints/register')
 @UseGuards(RegisterAccessGuard)
 @ApiBearerAuth()
+@ApiExtension('x-scopes', ['complaints:export'])
 @ApiUnauthorizedResponse({ description: 'No API key or console session, or an invalid one' })
 @ApiForbiddenResponse({
   description: 'The key lacks complaints:export, or the session is not compliance/admin',

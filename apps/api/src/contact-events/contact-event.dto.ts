@@ -108,7 +108,11 @@ export class ContactEventDto {
   @IsSafeText({ identifier: true })
   externalId!: string;
 
-  @ApiProperty({ example: '2026-11-20T10:15:00+07:00', description: 'ISO 8601 with offset' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-20T10:15:00+07:00',
+    description: 'ISO 8601 with offset',
+  })
   @IsString()
   @Matches(ISO_WITH_OFFSET, {
     message: 'occurredAt must be an ISO 8601 date-time with an offset, e.g. 2026-11-20T10:15:00+07:00',
@@ -176,8 +180,8 @@ export class InvitationSummaryDto {
   @ApiProperty({ enum: ['scheduled'] }) status!: string;
   @ApiProperty({ enum: ['sms', 'email', 'in_app'] }) channel!: string;
   @ApiProperty({ example: 'csi_service' }) survey!: string;
-  @ApiProperty() sendAt!: string;
-  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ format: 'date-time' }) sendAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
 
 export class AcceptedEventDto {

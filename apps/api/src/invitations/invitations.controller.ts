@@ -60,7 +60,7 @@ class PendingSurveyBodyDto {
 
 class PendingSurveyDto {
   @ApiProperty({ format: 'uuid' }) invitationId!: string;
-  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ type: PendingSurveyBodyDto }) survey!: PendingSurveyBodyDto;
 }
 

@@ -35,10 +35,59 @@ const PAGE_PARAMETERS: NonNullable<NonNullable<OpenAPIObject['components']>['par
   },
 };
 
+type SchemaNode = Record<string, unknown>;
+
+/**
+ * An example built from a schema: the example of each property where the DTO gives one, else a value
+ * of its type and format. Every request and success body of the document gets one, and the typed-client
+ * test validates them against the schema like a real response.
+ */
+function exampleOf(schema: SchemaNode | undefined, schemas: Record<string, SchemaNode>, depth = 0): unknown {
+  if (!schema || depth > 24) return null;
+  if (schema.example !== undefined) return schema.example;
+  if (typeof schema.$ref === 'string')
+    return exampleOf(schemas[schema.$ref.split('/').pop()!], schemas, depth + 1);
+  for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
+    const parts = schema[key] as SchemaNode[] | undefined;
+    if (parts?.length)
+      return key === 'allOf'
+        ? Object.assign({}, ...parts.map((p) => exampleOf(p, schemas, depth + 1) as object))
+        : exampleOf(parts[0], schemas, depth + 1);
+  }
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  switch (schema.type) {
+    case 'object': {
+      const properties = (schema.properties ?? {}) as Record<string, SchemaNode>;
+      if (Object.keys(properties).length === 0) return {};
+      return Object.fromEntries(
+        Object.entries(properties).map(([k, v]) => [k, exampleOf(v, schemas, depth + 1)]),
+      );
+    }
+    case 'array':
+      return [exampleOf(schema.items as SchemaNode, schemas, depth + 1)];
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return true;
+    case 'string':
+      return schema.format === 'date-time'
+        ? '2026-11-30T13:40:00.000Z'
+        : schema.format === 'uuid'
+          ? '3f0c6a52-8d4e-4c8b-9a51-2b7d0e6f1a90'
+          : schema.format === 'binary'
+            ? undefined
+            : 'text';
+    default:
+      return null;
+  }
+}
+
 /**
  * What every operation shares, applied once: errors as problem+json with the Problem schema, a 400
  * where the operation takes input, the page parameters by reference, the scopes an operation needs
- * in its description.
+ * in its description, an example of every JSON body.
  */
 function finish(document: OpenAPIObject): OpenAPIObject {
   document.components = {
@@ -60,9 +109,20 @@ function finish(document: OpenAPIObject): OpenAPIObject {
         operation.responses['400'] = { description: 'validation_failed, with errors[{ path, message }]' };
       for (const [status, response] of Object.entries(operation.responses))
         if (Number(status) >= 400) response.content = PROBLEM;
+      const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaNode>;
+      const bodies = [
+        ...Object.entries(operation.responses)
+          .filter(([status]) => Number(status) < 300)
+          .map(([, response]) => response.content),
+        (operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content,
+      ];
+      for (const content of bodies) {
+        const json = content?.['application/json'] as { schema?: SchemaNode; example?: unknown } | undefined;
+        if (json?.schema && json.example === undefined) json.example = exampleOf(json.schema, schemas);
+      }
       const scopes = operation['x-scopes'];
-      if (scopes?.length)
-        operation.description = `${operation.description ? `${operation.description}\n\n` : ''}Scope: ${scopes.map((s) => `\`${s}\``).join(', ')}.`;
+      if (scopes)
+        operation.description = `${operation.description ? `${operation.description}\n\n` : ''}Scope: ${scopes.length ? scopes.map((s) => `\`${s}\``).join(', ') : 'any valid key'}.`;
     }
   }
   return document;
