@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallbackHistory } from './callback-history.repository';
 import { CallbackTaskOpener } from './callback-task-opener.service';
 import { CallbackTaskQueries } from './callback-task-queries.service';
 import { CallbackWorkflow } from './callback-workflow.service';
@@ -7,6 +8,7 @@ import { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
 import { CallNotes } from './call-notes.repository';
 
 const PROVIDERS = [
+  CallbackHistory,
   CallbackTaskOpener,
   CallbackWorkflow,
   CallbackTaskQueries,

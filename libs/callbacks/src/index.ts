@@ -10,3 +10,5 @@ export { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
 export { changeTask, requireStaff, requireTaskOwner } from './task-change';
 export { overdueCondition } from './task-deadline';
 export { CallNotes } from './call-notes.repository';
+export { CallbackHistory } from './callback-history.repository';
+export type { HistoricAttempt, HistoricTask } from './callback-history.repository';

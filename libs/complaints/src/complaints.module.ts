@@ -4,6 +4,7 @@ import { MessagingModule } from '@app/messaging';
 import { SurveysModule } from '@app/surveys';
 import { WebhooksModule } from '@app/webhooks';
 import { ComplaintAttachments } from './complaint-attachments.service';
+import { ComplaintHistory } from './complaint-history.repository';
 import { ComplaintRecords } from './complaint-records.repository';
 import { RegisterComplaint } from './register-complaint.use-case';
 import { ReviewCriteria } from './review-criteria.service';
@@ -23,9 +24,11 @@ import { RegisterExport } from './register-export.service';
     ReviewCriteria,
     SendDeadlineDigests,
     ComplaintAttachments,
+    ComplaintHistory,
   ],
   exports: [
     ComplaintAttachments,
+    ComplaintHistory,
     ComplaintWorkflow,
     ComplaintQueries,
     RegisterExport,

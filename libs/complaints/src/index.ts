@@ -1,10 +1,5 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
-export {
-  deadlineOf,
-  isRegisteredLate,
-  MAX_EXTENSION_WORKING_DAYS,
-  onTimeCondition,
-} from './complaint-deadline';
+export { deadlineOf, MAX_EXTENSION_WORKING_DAYS, onTimeCondition } from './complaint-deadline';
 export { ComplaintQueries, WORK_LIST_VIEWS } from './complaint-queries.service';
 export { ComplaintWorkflow } from './complaint-workflow.service';
 export {
@@ -30,3 +25,5 @@ export {
   sniffMediaType,
 } from './complaint-attachments.service';
 export type { AttachmentSummary, Upload } from './complaint-attachments.service';
+export { ComplaintHistory } from './complaint-history.repository';
+export type { HistoricComplaint } from './complaint-history.repository';

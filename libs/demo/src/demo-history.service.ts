@@ -3,12 +3,25 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RefreshMetricRollups } from '@app/analytics';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
-import { callbackPriority } from '@app/callbacks';
-import { isRegisteredLate } from '@app/complaints';
+import { CallbackHistory, callbackPriority, HistoricTask } from '@app/callbacks';
+import { ComplaintHistory, HistoricComplaint } from '@app/complaints';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/core';
 import { Rows } from '@app/database';
-import { isLowScore, primaryScore, tagComment } from '@app/surveys';
+import {
+  HISTORIC_EVENT_COLUMNS,
+  HISTORIC_INVITATION_COLUMNS,
+  HISTORIC_RESPONSE_COLUMNS,
+  HistoricEvent,
+  HistoricInvitation,
+  HistoricResponse,
+  isLowScore,
+  primaryScore,
+  SurveyCatalog,
+  SurveyHistory,
+  tagComment,
+} from '@app/surveys';
+import { StaffUserService } from '@app/identity';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -88,33 +101,6 @@ const HIGH_COMMENTS = [
   null,
   null,
 ];
-interface DemoComplaint {
-  taskId: string | null;
-  borrowerId: string;
-  category: string;
-  receivedVia: string;
-  receivedAt: Date;
-  registeredAt: Date;
-  regulatorRef: string | null;
-  substance: string;
-  status: 'registered' | 'under_review' | 'resolved';
-  registeredBy: string;
-  dueAt: Date;
-  criteria: string[];
-  classification: string | null;
-  rootCause: string | null;
-  responseType: string | null;
-  redress: string | null;
-  resolution: string | null;
-  correctiveAction: string | null;
-  actionOwner: string | null;
-  reviewerId: string | null;
-  resolvedAt: Date | null;
-  actionDueAt: Date | null;
-  actionStatus: 'planned' | 'in_progress' | 'done' | 'dropped' | null;
-  actionNote: string | null;
-  actionClosedAt: Date | null;
-}
 
 const SUBSTANCES = [
   'Заёмщик сообщает о повторном списании платежа и просит вернуть средства.',
@@ -153,94 +139,6 @@ function prng(seed: number): () => number {
  * state with their attempts, and complaints registered, under review and resolved with gap-free
  * numbers. Written once, on a database without contact events, in one transaction.
  */
-/** The rows the demo history writes, by column (see `Rows`). */
-type DemoEvent = {
-  external_id: string;
-  borrower_id: string;
-  touchpoint: string;
-  product: string;
-  agent_ref: string;
-  occurred_at: Date;
-  body_hash: Buffer;
-};
-const EVENT_COLUMNS = {
-  external_id: 'text',
-  borrower_id: 'uuid',
-  touchpoint: 'text',
-  product: 'text',
-  agent_ref: 'text',
-  occurred_at: 'timestamptz',
-  body_hash: 'bytea',
-} as const;
-
-type DemoInvitation = {
-  contact_event_id: string;
-  survey_id: string;
-  borrower_id: string;
-  channel: string;
-  locale: string;
-  token_hash: Buffer;
-  status: string;
-  send_at: Date;
-  expires_at: Date;
-  sent_at: Date | null;
-  delivered_at: Date | null;
-  answered_at: Date | null;
-  expired_at: Date | null;
-  failed_at: Date | null;
-  survey_version: number;
-  created_at: Date;
-};
-const INVITATION_COLUMNS = {
-  contact_event_id: 'uuid',
-  survey_id: 'uuid',
-  borrower_id: 'uuid',
-  channel: 'text',
-  locale: 'text',
-  token_hash: 'bytea',
-  status: 'text',
-  send_at: 'timestamptz',
-  expires_at: 'timestamptz',
-  sent_at: 'timestamptz',
-  delivered_at: 'timestamptz',
-  answered_at: 'timestamptz',
-  expired_at: 'timestamptz',
-  failed_at: 'timestamptz',
-  survey_version: 'int',
-  created_at: 'timestamptz',
-} as const;
-
-type DemoResponse = {
-  invitation_id: string;
-  survey_id: string;
-  borrower_id: string;
-  touchpoint: string;
-  channel: string;
-  product: string;
-  locale: string;
-  answers: string;
-  score: number;
-  low: boolean;
-  comment: string | null;
-  tags: string;
-  submitted_at: Date;
-};
-const RESPONSE_COLUMNS = {
-  invitation_id: 'uuid',
-  survey_id: 'uuid',
-  borrower_id: 'uuid',
-  touchpoint: 'text',
-  channel: 'text',
-  product: 'text',
-  locale: 'text',
-  answers: 'text',
-  score: 'numeric',
-  low: 'boolean',
-  comment: 'text',
-  tags: 'text',
-  submitted_at: 'timestamptz',
-} as const;
-
 @Injectable()
 export class DemoHistoryService {
   private readonly logger = new Logger(DemoHistoryService.name);
@@ -251,6 +149,11 @@ export class DemoHistoryService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly rollups: RefreshMetricRollups,
+    private readonly surveyHistory: SurveyHistory,
+    private readonly catalog: SurveyCatalog,
+    private readonly users: StaffUserService,
+    private readonly callbacks: CallbackHistory,
+    private readonly complaints: ComplaintHistory,
   ) {}
 
   async seed(): Promise<boolean> {
@@ -258,15 +161,12 @@ export class DemoHistoryService {
     const written = await this.db.transaction(async (manager) => {
       // One seeding at a time (two processes starting together); then only on an empty history.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('resonance:demo-history'))`);
-      const existing: unknown[] = await manager.query(`SELECT 1 FROM contact_event LIMIT 1`);
-      if (existing.length > 0) return false;
-      const staff: { id: string; role: string }[] = await manager.query(
-        `SELECT id, role FROM staff_user WHERE role IN ('agent', 'expert') AND disabled_at IS NULL ORDER BY created_at`,
-      );
+      if (await this.surveyHistory.hasContacts(manager)) return false;
+      const staff = await this.users.assignable();
       const agents = staff.filter((s) => s.role === 'agent').map((s) => s.id);
       const experts = staff.filter((s) => s.role === 'expert').map((s) => s.id);
       if (agents.length === 0 || experts.length === 0) return false;
-      const surveys = await this.surveys(manager);
+      const surveys = await this.surveys();
       await this.write(manager, surveys, agents[0]!, experts[0]!, isWorkingDay);
       this.logger.log('Demo history written (90 days)');
       return true;
@@ -283,19 +183,9 @@ export class DemoHistoryService {
     return written;
   }
 
-  private async surveys(manager: EntityManager): Promise<Map<string, SurveyInfo>> {
-    const rows: {
-      id: string;
-      version: number;
-      key: string;
-      kind: SurveyInfo['kind'];
-      questions: { id: string; min: number; max: number }[];
-      low_score_threshold: string;
-    }[] = await manager.query(
-      `SELECT id, version, key, kind, questions, low_score_threshold FROM survey WHERE is_current`,
-    );
+  private async surveys(): Promise<Map<string, SurveyInfo>> {
     return new Map(
-      rows.map((s) => [
+      (await this.catalog.programmes()).map((s) => [
         s.key,
         {
           id: s.id,
@@ -304,7 +194,7 @@ export class DemoHistoryService {
           kind: s.kind,
           min: s.questions[0]!.min,
           max: s.questions[0]!.max,
-          threshold: Number(s.low_score_threshold),
+          threshold: s.lowScoreThreshold,
           questions: s.questions.map((q) => q.id),
         },
       ]),
@@ -342,26 +232,15 @@ export class DemoHistoryService {
         timeZone: pick(ZONES),
       };
     });
-    const borrowerIds: string[] = (
-      await manager.query(
-        `INSERT INTO borrower (external_id, name, phone, email, locale, time_zone, created_at, updated_at)
-         SELECT * , $7::timestamptz, $7::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-         RETURNING id`,
-        [
-          borrowers.map((b) => b.externalId),
-          borrowers.map((b) => b.name),
-          borrowers.map((b) => b.phone),
-          borrowers.map((b) => b.email),
-          borrowers.map((b) => b.locale),
-          borrowers.map((b) => b.timeZone),
-          new Date(now - (DEMO_DAYS + 30) * DAY),
-        ],
-      )
-    ).map((r: { id: string }) => r.id);
+    const borrowerIds = await this.surveyHistory.insertBorrowers(
+      manager,
+      borrowers,
+      new Date(now - (DEMO_DAYS + 30) * DAY),
+    );
 
-    const events = new Rows<DemoEvent>(EVENT_COLUMNS);
-    const invitations: (Omit<DemoInvitation, 'contact_event_id'> & { event: number })[] = [];
-    const responses: (Omit<DemoResponse, 'invitation_id'> & { invitation: number })[] = [];
+    const events = new Rows<HistoricEvent>(HISTORIC_EVENT_COLUMNS);
+    const invitations: (Omit<HistoricInvitation, 'contact_event_id'> & { event: number })[] = [];
+    const responses: (Omit<HistoricResponse, 'invitation_id'> & { invitation: number })[] = [];
     const lows: {
       responseIndex: number;
       borrower: number;
@@ -498,35 +377,15 @@ export class DemoHistoryService {
       }
     }
 
-    const insertedIds = async (sql: (params: unknown[]) => string): Promise<string[]> => {
-      const params: unknown[] = [];
-      return ((await manager.query(sql(params), params)) as { id: string }[]).map((r) => r.id);
-    };
-    const eventIds = await insertedIds(
-      (params) =>
-        `INSERT INTO contact_event (${events.columns}, outcome, received_at)
-         SELECT x.*, '{"demo":true}'::json, x.occurred_at FROM ${events.unnest(params, 'x')} RETURNING id`,
-    );
-    const invitationRows = new Rows<DemoInvitation>(INVITATION_COLUMNS);
+    const eventIds = await this.surveyHistory.insertContactEvents(manager, events);
+    const invitationRows = new Rows<HistoricInvitation>(HISTORIC_INVITATION_COLUMNS);
     for (const { event, ...invitation } of invitations)
       invitationRows.push({ contact_event_id: eventIds[event]!, ...invitation });
-    const invitationIds = await insertedIds(
-      (params) =>
-        `INSERT INTO invitation (${invitationRows.columns}, attempts, last_error)
-         SELECT x.*, CASE WHEN x.status = 'failed' THEN 3 ELSE 1 END, CASE WHEN x.status = 'failed' THEN 'permanent: invalid number' END
-           FROM ${invitationRows.unnest(params, 'x')} RETURNING id`,
-    );
-    const responseRows = new Rows<DemoResponse>(RESPONSE_COLUMNS);
+    const invitationIds = await this.surveyHistory.insertInvitations(manager, invitationRows);
+    const responseRows = new Rows<HistoricResponse>(HISTORIC_RESPONSE_COLUMNS);
     for (const { invitation, ...response } of responses)
       responseRows.push({ invitation_id: invitationIds[invitation]!, ...response });
-    const responseIds = await insertedIds(
-      (params) =>
-        `INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, comment, tags, source, submitted_at)
-         SELECT x.invitation_id, x.survey_id, x.borrower_id, x.touchpoint, x.channel, x.product, x.locale, x.answers::jsonb, x.score, x.low,
-                x.comment, ARRAY(SELECT jsonb_array_elements_text(x.tags::jsonb)),
-                CASE WHEN x.channel = 'sms' THEN 'sms' WHEN x.channel = 'in_app' THEN 'in_app' ELSE 'web' END, x.submitted_at
-           FROM ${responseRows.unnest(params, 'x')} RETURNING id`,
-    );
+    const responseIds = await this.surveyHistory.insertResponses(manager, responseRows);
 
     await this.writeTasks(
       manager,
@@ -565,7 +424,7 @@ export class DemoHistoryService {
     random: () => number,
     pick: <T>(list: readonly T[]) => T,
   ): Promise<void> {
-    const complaints: DemoComplaint[] = [];
+    const complaints: HistoricComplaint[] = [];
     lows.sort((a, b) => a.submittedAt - b.submittedAt);
     for (const low of lows) {
       const earlier = (lowCount.get(low.borrower) ?? []).filter(
@@ -582,7 +441,7 @@ export class DemoHistoryService {
       const due = addWorkingDays(created, 1, zone, isWorkingDay);
       const ageDays = (now - low.submittedAt) / DAY;
       // Older tasks are finished; the last few days still sit in the queue or are being worked.
-      const fate =
+      const fate: HistoricTask['status'] =
         ageDays < 2
           ? random() < 0.8
             ? 'open'
@@ -601,26 +460,21 @@ export class DemoHistoryService {
           ? new Date(Math.min(now - 60_000, low.submittedAt + (0.2 + random() * 1.4) * DAY))
           : null;
       const closureReason = fate === 'closed' ? (reached ? 'not_a_complaint' : 'unreachable') : null;
-      const [task] = (await manager.query(
-        `INSERT INTO callback_task (response_id, borrower_id, status, priority, assignee_id, tags, first_contact_due_at, first_contact_at, escalated_at,
-                                    attempt_count, closure_reason, closed_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-        [
-          responseIds[low.responseIndex],
-          borrowerIds[low.borrower],
-          fate,
-          priority,
-          fate === 'open' ? null : agent,
-          low.tags,
-          due,
-          reached ? firstContact : null,
-          fate === 'open' && due.getTime() < now ? new Date(due.getTime() + 3_600_000) : null,
-          fate === 'open' ? 0 : closureReason === 'unreachable' ? 3 : 1,
-          closureReason,
-          fate === 'closed' ? new Date(Math.min(now - 30_000, low.submittedAt + 2 * DAY)) : null,
-          created,
-        ],
-      )) as { id: string }[];
+      const taskId = await this.callbacks.insertTask(manager, {
+        responseId: responseIds[low.responseIndex]!,
+        borrowerId: borrowerIds[low.borrower]!,
+        status: fate,
+        priority,
+        assigneeId: fate === 'open' ? null : agent,
+        tags: low.tags,
+        firstContactDueAt: due,
+        firstContactAt: reached ? firstContact : null,
+        escalatedAt: fate === 'open' && due.getTime() < now ? new Date(due.getTime() + 3_600_000) : null,
+        attemptCount: fate === 'open' ? 0 : closureReason === 'unreachable' ? 3 : 1,
+        closureReason,
+        closedAt: fate === 'closed' ? new Date(Math.min(now - 30_000, low.submittedAt + 2 * DAY)) : null,
+        createdAt: created,
+      });
       if (fate === 'open') continue;
       const attempts =
         closureReason === 'unreachable'
@@ -628,23 +482,20 @@ export class DemoHistoryService {
           : [firstContact ?? new Date(Math.min(now - 60_000, low.submittedAt + DAY / 2))];
       for (const at of attempts) {
         const when = new Date(Math.min(now - 60_000, at.getTime()));
-        await manager.query(
-          `INSERT INTO callback_attempt (task_id, agent_id, result, note, attempted_at) VALUES ($1, $2, $3, $4, $5)`,
-          [
-            task!.id,
-            agent,
-            reached ? 'reached' : 'no_answer',
-            reached ? 'Поговорили, выслушали претензию' : null,
-            when,
-          ],
-        );
+        await this.callbacks.insertAttempt(manager, {
+          taskId,
+          agentId: agent,
+          result: reached ? 'reached' : 'no_answer',
+          note: reached ? 'Поговорили, выслушали претензию' : null,
+          attemptedAt: when,
+        });
       }
       if (fate !== 'complaint') continue;
       const registered = new Date(Math.max(firstContact!.getTime(), low.submittedAt + 60_000));
       complaints.push(
         this.demoComplaint(
           {
-            taskId: task!.id,
+            taskId,
             borrowerId: borrowerIds[low.borrower]!,
             category: low.tags.find((t) => t !== 'other') ?? 'other',
             receivedVia: 'callback',
@@ -694,78 +545,15 @@ export class DemoHistoryService {
         ),
       );
     }
-    // Register numbers follow registration time within each year of the lender's zone, without gaps.
-    complaints.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
-    const judged = new Map(
-      (
-        (await manager.query(
-          `SELECT key, version, text_en AS en, text_ru AS ru FROM review_criterion WHERE version = 1`,
-        )) as { key: string; version: number; en: string; ru: string }[]
-      ).map((c) => [c.key, c]),
-    );
-    const lastByYear = new Map<number, number>();
-    for (const c of complaints) {
-      const year = DateTime.fromJSDate(c.registeredAt, { zone }).year;
-      const seq = (lastByYear.get(year) ?? 0) + 1;
-      lastByYear.set(year, seq);
-      await manager.query(
-        `INSERT INTO complaint (register_year, register_seq, task_id, borrower_id, received_via, category, substance, status, registered_at, registered_by,
-                                due_at, criteria, classification, root_cause, response_type, redress, resolution, corrective_action, corrective_action_owner,
-                                reviewer_id, resolved_at, created_at, updated_at, received_at, regulator_ref, registered_late, criteria_judged,
-                                corrective_action_due_at, corrective_action_status, corrective_action_note, corrective_action_closed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $9, $9, $22, $23, $24, $25,
-                 $26, $27, $28, $29)`,
-        [
-          year,
-          seq,
-          c.taskId,
-          c.borrowerId,
-          c.receivedVia,
-          c.category,
-          c.substance,
-          c.status,
-          c.registeredAt,
-          c.registeredBy,
-          c.dueAt,
-          c.criteria,
-          c.classification,
-          c.rootCause,
-          c.responseType,
-          c.redress,
-          c.resolution,
-          c.correctiveAction,
-          c.actionOwner,
-          c.reviewerId,
-          c.resolvedAt,
-          c.receivedAt,
-          c.regulatorRef,
-          isRegisteredLate(
-            c.receivedAt,
-            c.registeredAt,
-            (from, days) => addWorkingDays(from, days, zone, isWorkingDay),
-            (d) => DateTime.fromJSDate(d, { zone }).toISODate()!,
-          ),
-          c.classification ? JSON.stringify(c.criteria.map((key) => judged.get(key)).filter(Boolean)) : null,
-          c.actionDueAt,
-          c.actionStatus,
-          c.actionNote,
-          c.actionClosedAt,
-        ],
-      );
-      if (c.taskId && c.status === 'resolved')
-        await manager.query(
-          `UPDATE callback_task SET status = 'closed', closure_reason = 'complaint_resolved', closed_at = $2 WHERE id = $1`,
-          [c.taskId, c.resolvedAt],
-        );
-    }
-    for (const [year, last] of lastByYear)
-      await manager.query(`INSERT INTO complaint_counter (year, last_value) VALUES ($1, $2)`, [year, last]);
+    const resolvedTasks = await this.complaints.insert(manager, complaints, zone);
+    for (const task of resolvedTasks)
+      await this.callbacks.closeForResolvedComplaint(manager, task.taskId, task.resolvedAt);
   }
 
   /** A complaint's life so far, by its age: older ones resolved, some overdue, actions in every state. */
   private demoComplaint(
     c: Pick<
-      DemoComplaint,
+      HistoricComplaint,
       'taskId' | 'borrowerId' | 'category' | 'receivedVia' | 'receivedAt' | 'registeredAt' | 'regulatorRef'
     >,
     ctx: {
@@ -777,7 +565,7 @@ export class DemoHistoryService {
       random: () => number;
       pick: <T>(list: readonly T[]) => T;
     },
-  ): DemoComplaint {
+  ): HistoricComplaint {
     const { now, random, pick } = ctx;
     const ours = addWorkingDays(c.registeredAt, 15, ctx.zone, ctx.isWorkingDay);
     // The regulator often wants its answer sooner than our fifteen working days.

@@ -27,3 +27,15 @@ export type { ClaimedInvitation } from './invitation-lifecycle.repository';
 export { BorrowerPersonalData } from './borrower-personal-data.repository';
 export { isLowScore, primaryScore } from './scoring';
 export { BorrowerDirectory } from './borrower-directory.repository';
+export {
+  HISTORIC_EVENT_COLUMNS,
+  HISTORIC_INVITATION_COLUMNS,
+  HISTORIC_RESPONSE_COLUMNS,
+  SurveyHistory,
+} from './survey-history.repository';
+export type {
+  HistoricBorrower,
+  HistoricEvent,
+  HistoricInvitation,
+  HistoricResponse,
+} from './survey-history.repository';

@@ -4,6 +4,7 @@ import { CallbacksModule } from '@app/callbacks';
 import { WebhooksModule } from '@app/webhooks';
 import { InvitationQueries } from './invitation-query.service';
 import { BorrowerDirectory } from './borrower-directory.repository';
+import { SurveyHistory } from './survey-history.repository';
 import { BorrowerPersonalData } from './borrower-personal-data.repository';
 import { InvitationLifecycle } from './invitation-lifecycle.repository';
 import { OptOutService } from './opt-out.service';
@@ -22,6 +23,7 @@ const PROVIDERS = [
   InvitationLifecycle,
   BorrowerPersonalData,
   BorrowerDirectory,
+  SurveyHistory,
   ReviseSurvey,
   RecordResponse,
   UpdateComment,
