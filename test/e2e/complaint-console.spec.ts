@@ -220,4 +220,20 @@ describe('complaints in the console: scanned letters, the lender’s review crit
     expect((await expert.post('/console/admin/criteria', form(same, { en: 'x', ru: 'x' }))).status).toBe(403);
     expect(await count('review_criterion')).toBe(12);
   });
+
+  it('answers a mistyped console address with the console’s own 404 page in the user’s language, and serves a page with a trailing slash as without', async () => {
+    const missing = await expert.get('/console/complaints/nowhere/at-all');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+    expect(missing.text).toContain('Такой страницы нет');
+    expect(missing.text).toContain('<nav');
+    const slash = await expert.get('/console/complaints/?status=registered');
+    expect(slash.status).toBe(200);
+    expect(slash.text).toContain('data-testid="register-filters"');
+    expect((await expert.get('/console/queue/')).status).toBe(200);
+    // Signed out: the sign-in page first, coming back after.
+    const stranger = await new ConsoleClient(api.baseUrl).get('/console/whatever');
+    expect(stranger.status).toBe(303);
+    expect(stranger.headers.get('location')).toContain('/console/login');
+  });
 });

@@ -15,7 +15,13 @@ import { PrometheusService } from './observability/prometheus.service';
 
 /** Builds the HTTP application (not yet listening); shared by `main.ts` and the e2e tests. */
 export async function createApi(options: ApiOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, trustProxy: false });
+  // A trailing slash names the same page or resource (`/console/complaints/` is the register).
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     // Nest's module-loading chatter goes to its own logger at warn; after useLogger, to pino (its start-up narration at debug).
     logger: ['error', 'warn'],

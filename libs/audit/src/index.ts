@@ -2,5 +2,6 @@
 export { STAFF_ROLES, SYSTEM_ACTOR } from './actor';
 export type { Actor, StaffRole } from './actor';
 export { AuditQueries } from './audit-queries.service';
+export type { AuditRecord } from './audit-queries.service';
 export { AuditModule } from './audit.module';
 export { AuditService } from './audit.service';

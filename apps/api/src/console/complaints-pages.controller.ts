@@ -20,6 +20,7 @@ import { StaffSession, StaffUserService } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { readableHistory } from './history-view';
 import { field, fields, Form, FormFields, Notice, queryText, submitForm, uploads, versionOf } from './forms';
 
 const STATUSES = ['registered', 'under_review', 'resolved'];
@@ -353,27 +354,15 @@ export class ComplaintsPagesController {
         classifications: CLASSIFICATIONS,
         responseTypes: RESPONSE_TYPES,
         maxExtension: MAX_EXTENSION_WORKING_DAYS,
-        history: history.map((h) => ({
-          ...h,
-          who: h.actorType === 'staff' && h.actorId ? (staff.get(h.actorId) ?? h.actorId) : h.actorType,
-          changes: describeChange(h.before, h.after),
-        })),
+        history: readableHistory(history, {
+          zone: session.user.timeZone,
+          staff,
+          text: (key) => this.pages.optionalText(locale, key),
+        }),
         notice,
         error,
         errors,
       },
     );
   }
-}
-
-/** "status: registered → under_review" lines from an audit record's before and after. */
-function describeChange(before: unknown, after: unknown): string[] {
-  const b = (before ?? {}) as Record<string, unknown>;
-  const a = (after ?? {}) as Record<string, unknown>;
-  const show = (v: unknown) =>
-    v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v);
-  return Object.keys(a)
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .slice(0, 12)
-    .map((k) => `${k}: ${show(b[k])} → ${show(a[k])}`.slice(0, 300));
 }

@@ -43,7 +43,12 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
       {
         status: problem.status,
         heading: this.pages.text(locale, `error.${problem.status}`),
-        detail: problem.status >= 500 ? this.pages.text(locale, 'error.500_detail') : problem.detail,
+        // Where the console has its own words for a failure (a missing page, a refusal), they are used;
+        // otherwise the domain's message.
+        detail:
+          problem.status >= 500
+            ? this.pages.text(locale, 'error.500_detail')
+            : (this.pages.optionalText(locale, `error.${problem.status}_detail`) ?? problem.detail),
       },
     );
   }

@@ -69,6 +69,10 @@ export class ConsoleRenderer {
         : `${String(value)}${typeof suffix === 'string' ? suffix : ''}`,
     );
     this.engine.helper('eq', (a: unknown, b: unknown) => a === b);
+    this.engine.helper(
+      'gt',
+      (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b,
+    );
     this.engine.helper('includes', (list: unknown, value: unknown) =>
       Array.isArray(list) ? list.includes(value) : false,
     );
@@ -80,6 +84,11 @@ export class ConsoleRenderer {
   /** A `console.*` string; English when the Russian one is missing, the key itself when both are. */
   text(locale: ConsoleLocale, key: string): string {
     return this.locale(locale)[key] ?? this.locale('en')[key] ?? key;
+  }
+
+  /** A `console.*` string in this locale or English, or nothing (the caller has its own fallback). */
+  optionalText(locale: ConsoleLocale, key: string): string | undefined {
+    return this.locale(locale)[key] ?? this.locale('en')[key];
   }
 
   keys(locale: ConsoleLocale): string[] {

@@ -6,6 +6,7 @@ import { ConsoleGuard } from './console-auth';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleRenderer } from './console-renderer.service';
 import { ComplaintWorkController } from './complaint-work.controller';
+import { ConsoleNotFoundController } from './console-not-found.controller';
 import { ComplaintsPagesController } from './complaints-pages.controller';
 import { DashboardController } from './dashboard.controller';
 import { OutboxController } from './outbox.controller';
@@ -25,5 +26,7 @@ export const CONSOLE_CONTROLLERS = [
   OutboxController,
   AdminController,
   AdminCriteriaController,
+  // Last: every other /console address.
+  ConsoleNotFoundController,
 ];
 export const CONSOLE_PROVIDERS = [ConsoleRenderer, ConsoleGuard, ConsoleExceptionFilter];
