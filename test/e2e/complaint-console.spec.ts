@@ -236,4 +236,29 @@ describe('complaints in the console: scanned letters, the lender’s review crit
     expect(stranger.status).toBe(303);
     expect(stranger.headers.get('location')).toContain('/console/login');
   });
+
+  it('gives a refused review back with every field as typed', async () => {
+    const [{ id, version }] = (
+      await sql.query(`SELECT id, version FROM complaint ORDER BY register_seq LIMIT 1`)
+    ).rows;
+    await expert.get(`/console/complaints/${id}`);
+    // Justified without a corrective action: refused, and nothing typed is lost.
+    const refused = await expert.post(`/console/complaints/${id}/review`, {
+      version: String(version),
+      criteria: ['calculation_error'],
+      classification: 'justified',
+      rootCause: 'Сбой платёжного шлюза',
+      responseType: 'accept_with_redress',
+      redress: 'Вернуть второе списание',
+      correctiveAction: '',
+      correctiveActionOwner: 'Платёжная команда',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('>Сбой платёжного шлюза</textarea>');
+    expect(refused.text).toContain('>Вернуть второе списание</textarea>');
+    expect(refused.text).toContain('value="Платёжная команда"');
+    expect(refused.text).toMatch(/value="justified" required checked/);
+    expect(refused.text).toMatch(/value="calculation_error" checked/);
+    expect(refused.text).toMatch(/value="accept_with_redress" selected/);
+  });
 });

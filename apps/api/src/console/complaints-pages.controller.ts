@@ -7,6 +7,7 @@ import {
   COMPLAINT_CATEGORIES,
   ComplaintAttachments,
   ComplaintQueries,
+  type ComplaintDetail,
   CORRECTIVE_ACTION_STATUSES,
   ComplaintWorkflow,
   MAX_EXTENSION_WORKING_DAYS,
@@ -134,14 +135,20 @@ export class ComplaintsPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const notified = field(form, 'borrowerNotifiedAt');
-    await this.change(reply, session, id, 'extended', () =>
-      this.workflow.extend(session.actor, id, versionOf(form), {
-        workingDays: Number(field(form, 'workingDays')),
-        reason: field(form, 'reason') ?? '',
-        borrowerNotifiedAt: notified
-          ? (DateTime.fromISO(notified, { zone: session.user.timeZone }).toUTC().toISO() ?? 'invalid')
-          : '',
-      }),
+    await this.change(
+      reply,
+      session,
+      id,
+      'extended',
+      () =>
+        this.workflow.extend(session.actor, id, versionOf(form), {
+          workingDays: Number(field(form, 'workingDays')),
+          reason: field(form, 'reason') ?? '',
+          borrowerNotifiedAt: notified
+            ? (DateTime.fromISO(notified, { zone: session.user.timeZone }).toUTC().toISO() ?? 'invalid')
+            : '',
+        }),
+      form,
     );
   }
 
@@ -153,18 +160,24 @@ export class ComplaintsPagesController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, 'reviewed', () =>
-      this.workflow.review(session.actor, id, versionOf(form), {
-        criteria: fields(form, 'criteria'),
-        classification: field(form, 'classification') ?? '',
-        rootCause: field(form, 'rootCause') ?? null,
-        responseType: field(form, 'responseType') ?? '',
-        redress: field(form, 'redress') ?? null,
-        resolution: field(form, 'resolution') ?? null,
-        correctiveAction: field(form, 'correctiveAction') ?? null,
-        correctiveActionOwner: field(form, 'correctiveActionOwner') ?? null,
-        correctiveActionDueAt: field(form, 'correctiveActionDueAt') ?? null,
-      }),
+    await this.change(
+      reply,
+      session,
+      id,
+      'reviewed',
+      () =>
+        this.workflow.review(session.actor, id, versionOf(form), {
+          criteria: fields(form, 'criteria'),
+          classification: field(form, 'classification') ?? '',
+          rootCause: field(form, 'rootCause') ?? null,
+          responseType: field(form, 'responseType') ?? '',
+          redress: field(form, 'redress') ?? null,
+          resolution: field(form, 'resolution') ?? null,
+          correctiveAction: field(form, 'correctiveAction') ?? null,
+          correctiveActionOwner: field(form, 'correctiveActionOwner') ?? null,
+          correctiveActionDueAt: field(form, 'correctiveActionDueAt') ?? null,
+        }),
+      form,
     );
   }
 
@@ -211,8 +224,13 @@ export class ComplaintsPagesController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, 'assigned', () =>
-      this.workflow.assign(session.actor, id, versionOf(form), field(form, 'assigneeId') || null),
+    await this.change(
+      reply,
+      session,
+      id,
+      'assigned',
+      () => this.workflow.assign(session.actor, id, versionOf(form), field(form, 'assigneeId') || null),
+      form,
     );
   }
 
@@ -224,8 +242,13 @@ export class ComplaintsPagesController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, 'reopened', () =>
-      this.workflow.reopen(session.actor, id, versionOf(form), { reason: field(form, 'reason') ?? '' }),
+    await this.change(
+      reply,
+      session,
+      id,
+      'reopened',
+      () => this.workflow.reopen(session.actor, id, versionOf(form), { reason: field(form, 'reason') ?? '' }),
+      form,
     );
   }
 
@@ -237,12 +260,18 @@ export class ComplaintsPagesController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, 'action_changed', () =>
-      this.workflow.trackCorrectiveAction(session.actor, id, versionOf(form), {
-        status: field(form, 'status') ?? '',
-        note: field(form, 'note') || null,
-        dueAt: field(form, 'dueAt') || null,
-      }),
+    await this.change(
+      reply,
+      session,
+      id,
+      'action_changed',
+      () =>
+        this.workflow.trackCorrectiveAction(session.actor, id, versionOf(form), {
+          status: field(form, 'status') ?? '',
+          note: field(form, 'note') || null,
+          dueAt: field(form, 'dueAt') || null,
+        }),
+      form,
     );
   }
 
@@ -255,25 +284,62 @@ export class ComplaintsPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const answerBy = field(form, 'answerBy');
-    await this.change(reply, session, id, 'resolved', () =>
-      this.workflow.resolve(session.actor, id, versionOf(form), {
-        resolution: field(form, 'resolution') ?? '',
-        answerBy: answerBy === '' || answerBy === undefined ? null : (answerBy as 'sms' | 'email'),
-      }),
+    await this.change(
+      reply,
+      session,
+      id,
+      'resolved',
+      () =>
+        this.workflow.resolve(session.actor, id, versionOf(form), {
+          resolution: field(form, 'resolution') ?? '',
+          answerBy: answerBy === '' || answerBy === undefined ? null : (answerBy as 'sms' | 'email'),
+        }),
+      form,
     );
   }
 
+  /** What the complaint's forms show: what was just typed into a refused form, else what is saved. */
+  private formValues(complaint: ComplaintDetail, draft: FormFields | null): Record<string, string> {
+    const saved = (value: unknown) => (typeof value === 'string' ? value : '');
+    const actionDueDate = complaint.correctiveActionDueAt
+      ? (DateTime.fromISO(complaint.correctiveActionDueAt, {
+          zone: this.config.lenderTimeZone,
+        }).toISODate() ?? '')
+      : '';
+    const values: Record<string, string> = {
+      classification: saved(complaint.classification),
+      rootCause: saved(complaint.rootCause),
+      responseType: saved(complaint.responseType),
+      redress: saved(complaint.redress),
+      correctiveAction: saved(complaint.correctiveAction),
+      correctiveActionOwner: saved(complaint.correctiveActionOwner),
+      correctiveActionDueAt: actionDueDate,
+      resolution: saved(complaint.resolution),
+      reason: '',
+      note: '',
+      dueAt: actionDueDate,
+      workingDays: String(MAX_EXTENSION_WORKING_DAYS),
+      borrowerNotifiedAt: '',
+    };
+    if (draft)
+      for (const key of Object.keys(values))
+        if (field(draft, key) !== undefined) values[key] = field(draft, key)!;
+    return values;
+  }
+
+  /** Applies a form; a refused one comes back with the reason and everything that was typed. */
   private async change(
     reply: FastifyReply,
     session: StaffSession,
     id: string,
     notice: string,
     run: () => Promise<unknown>,
+    form: FormFields | null = null,
   ): Promise<void> {
     await submitForm(
       reply,
       `/console/complaints/${id}?notice=${notice}`,
-      (refusal) => this.show(reply, session, id, refusal.status, null, refusal.error, refusal.errors),
+      (refusal) => this.show(reply, session, id, refusal.status, null, refusal.error, refusal.errors, form),
       run,
     );
   }
@@ -286,6 +352,7 @@ export class ComplaintsPagesController {
     notice: string | null,
     error: string | null,
     errors: FieldError[] | null,
+    draft: FormFields | null = null,
   ): Promise<void> {
     const complaint = await this.queries.get(session.actor, id);
     const [history, staff, isWorkingDay, inForce, assignable, files] = await Promise.all([
@@ -332,12 +399,8 @@ export class ComplaintsPagesController {
             complaint.correctiveActionStatus === 'in_progress') &&
           complaint.correctiveActionDueAt !== null &&
           new Date(complaint.correctiveActionDueAt) < now,
-        actionDueDate: complaint.correctiveActionDueAt
-          ? DateTime.fromISO(complaint.correctiveActionDueAt, {
-              zone: this.config.lenderTimeZone,
-            }).toISODate()
-          : '',
         actionStatuses: CORRECTIVE_ACTION_STATUSES,
+        form: this.formValues(complaint, draft),
         attachments: files.map((f) => ({ ...f, kilobytes: Math.max(1, Math.round(f.size / 1024)) })),
         canAttach: expertRole,
         experts: assignable.filter((u) => u.role === 'expert'),
@@ -349,7 +412,7 @@ export class ComplaintsPagesController {
         ].map((c) => ({
           id: c.key,
           text: complaint.criteriaJudged?.find((j) => j.key === c.key)?.[locale] ?? c[locale],
-          checked: complaint.criteria.includes(c.key),
+          checked: draft ? fields(draft, 'criteria').includes(c.key) : complaint.criteria.includes(c.key),
         })),
         classifications: CLASSIFICATIONS,
         responseTypes: RESPONSE_TYPES,
