@@ -9,6 +9,7 @@ import { MetricRollups1795300700000 } from './1795300700000-MetricRollups';
 import { Retention1795300800000 } from './1795300800000-Retention';
 import { ComplaintsUndeletable1795300900000 } from './1795300900000-ComplaintsUndeletable';
 import { ComplaintRegisterOfRecord1795301000000 } from './1795301000000-ComplaintRegisterOfRecord';
+import { RevealedContacts1795301100000 } from './1795301100000-RevealedContacts';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Retention1795300800000,
   ComplaintsUndeletable1795300900000,
   ComplaintRegisterOfRecord1795301000000,
+  RevealedContacts1795301100000,
 ];

@@ -12,6 +12,7 @@ export interface Casefile {
     phone: string | null;
     email: string | null;
     locale: string;
+    timeZone: string;
     anonymised: boolean;
   };
   event: { touchpoint: string; product: string | null; agentRef: string | null; occurredAt: string };
@@ -53,7 +54,7 @@ export class BorrowerCasefile {
   async ofTask(taskId: string): Promise<Casefile> {
     if (!isUuid(taskId)) throw new NotFoundException('The callback task');
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT b.id, b.external_id, b.name, b.phone, b.email, b.locale, b.anonymised_at,
+      `SELECT b.id, b.external_id, b.name, b.phone, b.email, b.locale, b.time_zone, b.anonymised_at,
               e.touchpoint, e.product, e.agent_ref, e.occurred_at, t.response_id
          FROM callback_task t
          JOIN borrower b ON b.id = t.borrower_id
@@ -86,6 +87,7 @@ export class BorrowerCasefile {
         phone: maskPhone(row.phone as string | null),
         email: maskEmail(row.email as string | null),
         locale: row.locale as string,
+        timeZone: row.time_zone as string,
         anonymised: row.anonymised_at !== null,
       },
       event: {
@@ -111,21 +113,46 @@ export class BorrowerCasefile {
     };
   }
 
-  /** The borrower's full phone and email for a call; the audit log records who saw them and why. */
+  /**
+   * The borrower's full phone and email for a call; the audit log records who saw them and why. The
+   * reveal is remembered on the task, so they stay shown to that person while the task is open.
+   */
   async reveal(actor: Actor, taskId: string): Promise<{ phone: string | null; email: string | null }> {
     if (!isUuid(taskId)) throw new NotFoundException('The callback task');
-    const rows: { id: string; phone: string | null; email: string | null }[] = await this.db.query(
-      `SELECT b.id, b.phone, b.email FROM callback_task t JOIN borrower b ON b.id = t.borrower_id WHERE t.id = $1`,
-      [taskId],
-    );
-    const borrower = rows[0];
-    if (!borrower) throw new NotFoundException('The callback task');
-    await this.audit.record(actor, {
-      action: 'borrower.contacts_revealed',
-      entityType: 'borrower',
-      entityId: borrower.id,
-      details: { taskId },
+    return this.db.transaction(async (manager) => {
+      const rows: { id: string; phone: string | null; email: string | null }[] = await manager.query(
+        `WITH t AS (UPDATE callback_task SET contacts_revealed_to = array_append(array_remove(contacts_revealed_to, $2::uuid), $2::uuid)
+                     WHERE id = $1 RETURNING borrower_id)
+         SELECT b.id, b.phone, b.email FROM t JOIN borrower b ON b.id = t.borrower_id`,
+        [taskId, actor.id],
+      );
+      const borrower = rows[0];
+      if (!borrower) throw new NotFoundException('The callback task');
+      await this.audit.record(
+        actor,
+        {
+          action: 'borrower.contacts_revealed',
+          entityType: 'borrower',
+          entityId: borrower.id,
+          details: { taskId },
+        },
+        manager,
+      );
+      return { phone: borrower.phone, email: borrower.email };
     });
-    return { phone: borrower.phone, email: borrower.email };
+  }
+
+  /** The contacts this person already revealed for this task, while it is open or in progress. */
+  async revealedTo(
+    actor: Actor,
+    taskId: string,
+  ): Promise<{ phone: string | null; email: string | null } | null> {
+    if (!isUuid(taskId) || actor.type !== 'staff') return null;
+    const rows: { phone: string | null; email: string | null }[] = await this.db.query(
+      `SELECT b.phone, b.email FROM callback_task t JOIN borrower b ON b.id = t.borrower_id
+        WHERE t.id = $1 AND t.status IN ('open', 'in_progress') AND $2::uuid = ANY (t.contacts_revealed_to)`,
+      [taskId, actor.id],
+    );
+    return rows[0] ?? null;
   }
 }

@@ -8,12 +8,24 @@ import {
   TaskListFilters,
 } from '@app/callbacks';
 import { COMPLAINT_CATEGORIES, ComplaintWorkflow, RECEIVED_VIA } from '@app/complaints';
-import { FieldError, NotFoundException } from '@app/core';
+import { nextAllowedSendTime, WorkingCalendar } from '@app/calendar';
+import { Clock, FieldError, NotFoundException } from '@app/core';
 import { StaffSession, StaffUserService } from '@app/identity';
+import { SurveyCatalog } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { field, Form, FormFields, Notice, queryText, seeOther, submitForm, versionOf } from './forms';
+import {
+  field,
+  Form,
+  FormFields,
+  Notice,
+  queryText,
+  refusalOf,
+  seeOther,
+  submitForm,
+  versionOf,
+} from './forms';
 
 const TABS = ['mine', 'open', 'all'] as const;
 type Tab = (typeof TABS)[number];
@@ -39,6 +51,9 @@ export class QueueController {
     private readonly casefile: BorrowerCasefile,
     private readonly users: StaffUserService,
     private readonly pages: ConsoleRenderer,
+    private readonly catalog: SurveyCatalog,
+    private readonly calendar: WorkingCalendar,
+    private readonly clock: Clock,
   ) {}
 
   @Get('queue')
@@ -158,12 +173,27 @@ export class QueueController {
     const callBackAt = callBackLocal
       ? (DateTime.fromISO(callBackLocal, { zone: session.user.timeZone }).toUTC().toISO() ?? 'invalid')
       : null;
-    await this.change(reply, session, id, 'attempt_logged', () =>
+    const log = () =>
       this.workflow.logAttempt(session.actor, id, versionOf(form), {
         result: field(form, 'result') ?? '',
         note: field(form, 'note') ?? null,
         callBackAt,
-      }),
+      });
+    if (field(form, 'next') !== '1') return this.change(reply, session, id, 'attempt_logged', log);
+    // "Log the call and take the next task": the attempt, then straight on to the next task.
+    await this.visibleTask(session, id);
+    try {
+      await log();
+    } catch (error) {
+      const refusal = refusalOf(error);
+      return this.showTask(reply, session, id, refusal.status, refusal);
+    }
+    const next = await this.workflow.takeNext(session.actor);
+    seeOther(
+      reply,
+      next
+        ? `/console/tasks/${next.id}?notice=attempt_logged_next`
+        : '/console/queue?tab=open&notice=queue_empty',
     );
   }
 
@@ -253,7 +283,17 @@ export class QueueController {
     state: PageState,
   ): Promise<void> {
     const task = await this.visibleTask(session, id);
-    const [casefile, staff] = await Promise.all([this.casefile.ofTask(id), this.users.names()]);
+    const [casefile, staff, revealed, { policy }, isWorkingDay] = await Promise.all([
+      this.casefile.ofTask(id),
+      this.users.names(),
+      state.revealed ? Promise.resolve(state.revealed) : this.casefile.revealedTo(session.actor, id),
+      this.catalog.current(),
+      this.calendar.lookup(),
+    ]);
+    // The borrower's own time beside the phone, flagged inside quiet hours (a call at night).
+    const now = this.clock.now();
+    const borrowerTime = DateTime.fromJSDate(now, { zone: casefile.borrower.timeZone });
+    const quiet = nextAllowedSendTime(now, casefile.borrower.timeZone, isWorkingDay, policy.quietHours) > now;
     const mine = task.assigneeId === session.user.id;
     const supervisor = session.user.role !== 'agent';
     const working = task.status === 'in_progress' && (mine || supervisor);
@@ -285,7 +325,10 @@ export class QueueController {
         notice: state.notice ?? null,
         error: state.error ?? null,
         errors: state.errors ?? null,
-        revealed: state.revealed ?? null,
+        revealed,
+        borrowerTime: borrowerTime.isValid
+          ? { time: borrowerTime.toFormat('HH:mm'), zone: casefile.borrower.timeZone, quiet }
+          : null,
       },
     );
   }

@@ -1,0 +1,97 @@
+import { Client } from 'pg';
+import { SYSTEM_ACTOR } from '@app/audit';
+import { FixedClock } from '@app/core';
+import { StaffUserService } from '@app/identity';
+import { seedTasks } from '../factories/low-scores';
+import { RunningApi, startTestApi } from '../support/api-app';
+import { ConsoleClient } from '../support/console-client';
+
+// Wednesday 18 November 2026, 12:00 in Moscow; 04:00 in New York.
+const NOW = new Date('2026-11-18T09:00:00Z');
+
+describe('the agent’s loop in the console', () => {
+  const clock = new FixedClock(NOW);
+  let api: RunningApi;
+  let sql: Client;
+  let agent: ConsoleClient;
+
+  beforeAll(async () => {
+    api = await startTestApi({ clock });
+    sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+    await api.app.get(StaffUserService).create(SYSTEM_ACTOR, {
+      email: 'agent@lender.test',
+      name: 'Анна',
+      role: 'agent',
+      password: 'long-enough-password',
+    });
+    agent = new ConsoleClient(api.baseUrl);
+    await agent.signIn('agent@lender.test', 'long-enough-password');
+    await seedTasks(api.db.url, 2, { priority: (i) => 10 - i });
+  });
+  afterAll(async () => {
+    await sql.end();
+    await api.close();
+  });
+
+  const reveals = async () =>
+    Number(
+      (await sql.query(`SELECT count(*) FROM audit_log WHERE action = 'borrower.contacts_revealed'`)).rows[0]
+        .count,
+    );
+
+  it('keeps a revealed number shown to its agent while the task is open, audited once', async () => {
+    await agent.get('/console/queue');
+    const taken = await agent.post('/console/queue/take-next');
+    const taskPath = taken.headers.get('location')!.split('?')[0]!;
+    const masked = await agent.get(taskPath);
+    expect(masked.text).not.toContain('+79990000001');
+    await agent.post(`${taskPath}/reveal`);
+    const version = /name="version" value="(\d+)"/.exec((await agent.get(taskPath)).text)![1]!;
+    const logged = await agent.post(`${taskPath}/attempts`, { version, result: 'no_answer' });
+    expect(logged.status).toBe(303);
+    const again = await agent.get(taskPath);
+    expect(again.text).toContain('href="tel:+79990000001"');
+    expect(await reveals()).toBe(1);
+  });
+
+  it('shows the borrower’s local time beside the phone, flagged inside quiet hours', async () => {
+    const [{ id }] = (await sql.query(`SELECT id FROM callback_task WHERE status = 'in_progress'`)).rows;
+    const day = await agent.get(`/console/tasks/${id}`);
+    expect(day.text).toMatch(/data-testid="borrower-time"><span class="">12:00<\/span>/);
+    await sql.query(
+      `UPDATE borrower SET time_zone = 'America/New_York' WHERE id = (SELECT borrower_id FROM callback_task WHERE id = $1)`,
+      [id],
+    );
+    const night = await agent.get(`/console/tasks/${id}`);
+    expect(night.text).toMatch(/data-testid="borrower-time"><span class="badge bad">04:00<\/span>/);
+  });
+
+  it('logs the call and takes the next task in one step', async () => {
+    const [{ id, version }] = (
+      await sql.query(`SELECT id, version FROM callback_task WHERE status = 'in_progress'`)
+    ).rows;
+    await agent.get(`/console/tasks/${id}`);
+    const next = await agent.post(`/console/tasks/${id}/attempts`, {
+      version: String(version),
+      result: 'busy',
+      next: '1',
+    });
+    expect(next.status).toBe(303);
+    const location = next.headers.get('location')!;
+    expect(location).toMatch(/^\/console\/tasks\/[0-9a-f-]{36}\?notice=attempt_logged_next$/);
+    expect(location).not.toContain(id);
+    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM callback_attempt WHERE task_id = $1`, [
+      id,
+    ]);
+    expect(rows[0].n).toBe(2);
+    // A refused attempt (no result) stays on its task and takes nothing.
+    const other = location.split('?')[0]!;
+    const refused = await agent.post(`${other}/attempts`, { version: '1', result: '', next: '1' });
+    expect(refused.status).toBe(422);
+    expect(
+      (await sql.query(`SELECT count(*)::int AS n FROM callback_task WHERE status = 'in_progress'`)).rows[0]
+        .n,
+    ).toBe(2);
+  });
+});
