@@ -10,6 +10,7 @@ import { Retention1795300800000 } from './1795300800000-Retention';
 import { ComplaintsUndeletable1795300900000 } from './1795300900000-ComplaintsUndeletable';
 import { ComplaintRegisterOfRecord1795301000000 } from './1795301000000-ComplaintRegisterOfRecord';
 import { RevealedContacts1795301100000 } from './1795301100000-RevealedContacts';
+import { BorrowerSearch1795301200000 } from './1795301200000-BorrowerSearch';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ComplaintsUndeletable1795300900000,
   ComplaintRegisterOfRecord1795301000000,
   RevealedContacts1795301100000,
+  BorrowerSearch1795301200000,
 ];

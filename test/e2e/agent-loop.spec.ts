@@ -94,4 +94,23 @@ describe('the agent’s loop in the console', () => {
         .n,
     ).toBe(2);
   });
+
+  it('finds a borrower by phone in any spelling or by the start of a name, masked, with the tasks an agent may open; audits the kind, never the text', async () => {
+    const byPhone = await agent.get(`/console/search?q=${encodeURIComponent('8 (999) 000-00-01')}`);
+    expect(byPhone.status).toBe(200);
+    expect(byPhone.text).toContain('data-testid="search-borrowers"');
+    expect(byPhone.text).toContain('+79•••••••01');
+    expect(byPhone.text).not.toContain('+79990000001');
+    expect(byPhone.text).toMatch(/href="\/console\/tasks\/[0-9a-f-]{36}"/);
+    // Agents do not see the register.
+    expect(byPhone.text).not.toContain('data-testid="search-complaints"');
+    expect((await agent.get('/console/search?q=seed')).text).toContain('data-testid="search-borrowers"');
+    // A LIKE wildcard is a character like any other.
+    expect((await agent.get('/console/search?q=%25%25')).text).toContain('data-testid="search-empty"');
+    const audited = (
+      await sql.query(`SELECT details FROM audit_log WHERE action = 'console.searched' ORDER BY id`)
+    ).rows.map((r) => r.details);
+    expect(audited[0]).toEqual({ kind: 'phone', results: 1 });
+    expect(JSON.stringify(audited)).not.toContain('999');
+  });
 });

@@ -261,4 +261,11 @@ describe('complaints in the console: scanned letters, the lender’s review crit
     expect(refused.text).toMatch(/value="calculation_error" checked/);
     expect(refused.text).toMatch(/value="accept_with_redress" selected/);
   });
+
+  it('finds a complaint by its register number from the search box', async () => {
+    const found = await expert.get('/console/search?q=2026-000001');
+    expect(found.text).toContain('data-testid="search-complaints"');
+    expect(found.text).toMatch(/href="\/console\/complaints\/[0-9a-f-]{36}">№ 2026-000001/);
+    expect((await compliance.get('/console/search?q=2026-000001')).text).toContain('№ 2026-000001');
+  });
 });

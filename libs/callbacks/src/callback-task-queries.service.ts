@@ -158,6 +158,31 @@ export class CallbackTaskQueries {
     };
   }
 
+  /**
+   * The tasks of these borrowers, newest first, for the console's search. `agentId`: an agent sees the
+   * open queue and their own tasks only.
+   */
+  async ofBorrowers(
+    borrowerIds: string[],
+    agentId: string | null,
+  ): Promise<{ id: string; borrowerId: string; status: string; createdAt: string; assigneeId: string | null }[]> {
+    if (borrowerIds.length === 0) return [];
+    const rows: { id: string; borrower_id: string; status: string; created_at: Date; assignee_id: string | null }[] =
+      await this.db.query(
+        `SELECT id, borrower_id, status, created_at, assignee_id FROM callback_task
+          WHERE borrower_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR status = 'open' OR assignee_id = $2)
+          ORDER BY created_at DESC LIMIT 100`,
+        [borrowerIds, agentId],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      borrowerId: r.borrower_id,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+      assigneeId: r.assignee_id,
+    }));
+  }
+
   async get(id: string): Promise<
     TaskListItem & {
       attemptsLog: { result: string; note: string | null; attemptedAt: string; callBackAt: string | null }[];

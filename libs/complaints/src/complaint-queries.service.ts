@@ -325,6 +325,28 @@ export class ComplaintQueries {
     }));
   }
 
+  /** Complaints of these borrowers, or the one with this register number: the console's search (audited). */
+  async find(
+    actor: Actor,
+    criteria: { borrowerIds: string[]; registerNo: string | null },
+  ): Promise<ComplaintListItem[]> {
+    const [year, seq] = criteria.registerNo ? criteria.registerNo.split('-').map(Number) : [null, null];
+    const rows: ListedRow[] = await this.db.query(
+      `SELECT ${LISTED_COLUMNS}, ${overdueSql('c', '$4')} AS is_overdue
+         FROM complaint c JOIN borrower b ON b.id = c.borrower_id
+        WHERE c.borrower_id = ANY($1::uuid[]) OR (c.register_year = $2 AND c.register_seq = $3)
+        ORDER BY c.registered_at DESC LIMIT 100`,
+      [criteria.borrowerIds, year, seq, this.clock.now()],
+    );
+    if (rows.length > 0)
+      await this.audit.record(actor, {
+        action: 'complaint.list_viewed',
+        entityType: 'complaint',
+        details: { view: 'search', ids: rows.map((c) => c.id) },
+      });
+    return rows.map(listItem);
+  }
+
   /** Open complaints due within two working days and overdue: the navigation's badges. */
   async deadlineCounts(): Promise<{ dueSoon: number; overdue: number }> {
     const now = this.clock.now();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { FieldError } from '@app/core';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export interface BorrowerReference {
   externalId?: string | null;
@@ -36,7 +37,10 @@ const DEFAULT_TIME_ZONE = 'Europe/Moscow';
  */
 @Injectable()
 export class BorrowerDirectory {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
   async findOrCreate(manager: EntityManager, ref: BorrowerReference): Promise<FoundBorrower> {
     const [found]: { id: string; external_id: string }[] = await manager.query(
@@ -63,6 +67,30 @@ export class BorrowerDirectory {
       ],
     );
     return { id: created!.id, externalId, created: true };
+  }
+
+  /**
+   * Borrowers a person in the console is looking for: by external id, phone or email exactly, or by
+   * the start of their first or last name. At most `limit`, names first.
+   */
+  async search(
+    query: string,
+    limit = 20,
+  ): Promise<{ id: string; externalId: string; name: string | null; phone: string | null; email: string | null }[]> {
+    const q = query.trim();
+    const digits = q.replace(/[^\d]/g, '');
+    const phone = /^[+\d\s()-]{7,}$/.test(q) ? `+${digits.length === 10 ? `7${digits}` : digits.replace(/^8(\d{10})$/, '7$1')}` : null;
+    const rows: { id: string; external_id: string; name: string | null; phone: string | null; email: string | null }[] =
+      await this.db.query(
+        `SELECT id, external_id, name, phone, email FROM borrower
+          WHERE external_id = $1
+             OR ($2::text IS NOT NULL AND phone = $2)
+             OR (position('@' in $1) > 0 AND lower(email) = lower($1))
+             OR (length($1) >= 2 AND (lower(name) LIKE $3 || '%' OR lower(name) LIKE '% ' || $3 || '%'))
+          ORDER BY name NULLS LAST, external_id LIMIT $4`,
+        [q, phone, q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`), limit],
+      );
+    return rows.map((r) => ({ id: r.id, externalId: r.external_id, name: r.name, phone: r.phone, email: r.email }));
   }
 
   /** The contact event a complaint is about, by the lender's id of it; an error when there is none. */

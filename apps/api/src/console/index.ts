@@ -11,6 +11,7 @@ import { ComplaintsPagesController } from './complaints-pages.controller';
 import { DashboardController } from './dashboard.controller';
 import { OutboxController } from './outbox.controller';
 import { QueueController } from './queue.controller';
+import { SearchController } from './search.controller';
 import { SessionController, SignInController } from './sign-in.controller';
 
 /** The staff console under /console: server-rendered pages, one controller per area. */
@@ -26,6 +27,7 @@ export const CONSOLE_CONTROLLERS = [
   OutboxController,
   AdminController,
   AdminCriteriaController,
+  SearchController,
   // Last: every other /console address.
   ConsoleNotFoundController,
 ];
