@@ -165,15 +165,22 @@ export class CallbackTaskQueries {
   async ofBorrowers(
     borrowerIds: string[],
     agentId: string | null,
-  ): Promise<{ id: string; borrowerId: string; status: string; createdAt: string; assigneeId: string | null }[]> {
+  ): Promise<
+    { id: string; borrowerId: string; status: string; createdAt: string; assigneeId: string | null }[]
+  > {
     if (borrowerIds.length === 0) return [];
-    const rows: { id: string; borrower_id: string; status: string; created_at: Date; assignee_id: string | null }[] =
-      await this.db.query(
-        `SELECT id, borrower_id, status, created_at, assignee_id FROM callback_task
+    const rows: {
+      id: string;
+      borrower_id: string;
+      status: string;
+      created_at: Date;
+      assignee_id: string | null;
+    }[] = await this.db.query(
+      `SELECT id, borrower_id, status, created_at, assignee_id FROM callback_task
           WHERE borrower_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR status = 'open' OR assignee_id = $2)
           ORDER BY created_at DESC LIMIT 100`,
-        [borrowerIds, agentId],
-      );
+      [borrowerIds, agentId],
+    );
     return rows.map((r) => ({
       id: r.id,
       borrowerId: r.borrower_id,

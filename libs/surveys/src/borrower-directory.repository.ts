@@ -76,21 +76,36 @@ export class BorrowerDirectory {
   async search(
     query: string,
     limit = 20,
-  ): Promise<{ id: string; externalId: string; name: string | null; phone: string | null; email: string | null }[]> {
+  ): Promise<
+    { id: string; externalId: string; name: string | null; phone: string | null; email: string | null }[]
+  > {
     const q = query.trim();
     const digits = q.replace(/[^\d]/g, '');
-    const phone = /^[+\d\s()-]{7,}$/.test(q) ? `+${digits.length === 10 ? `7${digits}` : digits.replace(/^8(\d{10})$/, '7$1')}` : null;
-    const rows: { id: string; external_id: string; name: string | null; phone: string | null; email: string | null }[] =
-      await this.db.query(
-        `SELECT id, external_id, name, phone, email FROM borrower
+    const phone = /^[+\d\s()-]{7,}$/.test(q)
+      ? `+${digits.length === 10 ? `7${digits}` : digits.replace(/^8(\d{10})$/, '7$1')}`
+      : null;
+    const rows: {
+      id: string;
+      external_id: string;
+      name: string | null;
+      phone: string | null;
+      email: string | null;
+    }[] = await this.db.query(
+      `SELECT id, external_id, name, phone, email FROM borrower
           WHERE external_id = $1
              OR ($2::text IS NOT NULL AND phone = $2)
              OR (position('@' in $1) > 0 AND lower(email) = lower($1))
              OR (length($1) >= 2 AND (lower(name) LIKE $3 || '%' OR lower(name) LIKE '% ' || $3 || '%'))
           ORDER BY name NULLS LAST, external_id LIMIT $4`,
-        [q, phone, q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`), limit],
-      );
-    return rows.map((r) => ({ id: r.id, externalId: r.external_id, name: r.name, phone: r.phone, email: r.email }));
+      [q, phone, q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`), limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      externalId: r.external_id,
+      name: r.name,
+      phone: r.phone,
+      email: r.email,
+    }));
   }
 
   /** The contact event a complaint is about, by the lender's id of it; an error when there is none. */
