@@ -41,7 +41,9 @@ describe('the agent’s loop in the console', () => {
     );
 
   it('keeps a revealed number shown to its agent while the task is open, audited once', async () => {
-    await agent.get('/console/queue');
+    const queue = await agent.get('/console/queue');
+    // Russian plurals: "2 открыты", not "2 Открыта".
+    expect(queue.text).toContain('<li data-testid="count-open"><b>2</b> открыты</li>');
     const taken = await agent.post('/console/queue/take-next');
     const taskPath = taken.headers.get('location')!.split('?')[0]!;
     const masked = await agent.get(taskPath);

@@ -7,6 +7,7 @@ import { TemplateEngine } from '@app/core';
 import { StaffSession } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import type { ConsoleRequest } from './console-auth';
+import { formatNumber, pluralKey } from './numbers';
 
 export type ConsoleLocale = 'ru' | 'en';
 
@@ -63,11 +64,19 @@ export class ConsoleRenderer {
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy'),
     );
     // {{num value " %"}}: a figure with its unit, or a dash when there is nothing to measure (0 is a figure).
-    this.engine.helper('num', (value: unknown, suffix: unknown) =>
-      value === null || value === undefined
-        ? '—'
-        : `${String(value)}${typeof suffix === 'string' ? suffix : ''}`,
-    );
+    this.engine.helper('num', (value: unknown, suffix: unknown, options: Handlebars.HelperOptions) => {
+      const text = formatNumber(value, options.data.root.locale as string);
+      return text === '—' ? text : `${text}${typeof suffix === 'string' ? suffix : ''}`;
+    });
+    // {{plural "queue.count.open" 5}} → "<b>5</b> открыто": the number and the word in its plural form.
+    this.engine.helper('plural', (key: string, count: unknown, options: Handlebars.HelperOptions) => {
+      const locale = options.data.root.locale as ConsoleLocale;
+      const n = Number(count) || 0;
+      const word = this.optionalText(locale, pluralKey(key, n, locale)) ?? this.text(locale, `${key}.other`);
+      return new Handlebars.SafeString(
+        `<b>${Handlebars.escapeExpression(formatNumber(n, locale))}</b> ${Handlebars.escapeExpression(word)}`,
+      );
+    });
     this.engine.helper('eq', (a: unknown, b: unknown) => a === b);
     this.engine.helper(
       'gt',
