@@ -23,9 +23,20 @@ export function deadlineOf(complaint: { due_at: Date; extended_due_at: Date | nu
   return complaint.extended_due_at ?? complaint.due_at;
 }
 
+/** SQL: the deadline in force of `alias`'s complaint ('' for none): the expression the open-deadline index holds. */
+export function deadlineSql(alias: string): string {
+  const c = alias ? `${alias}.` : '';
+  return `coalesce(${c}extended_due_at, ${c}due_at)`;
+}
+
+/** SQL: `alias`'s complaint is open and past its deadline in force at `now` (a parameter such as `$1`). */
+export function overdueCondition(alias: string, now: string): string {
+  return `(${alias ? `${alias}.` : ''}status <> 'resolved' AND ${deadlineSql(alias)} < ${now})`;
+}
+
 /** SQL: `alias`'s complaint was resolved by the deadline in force. */
 export function onTimeCondition(alias: string): string {
-  return `${alias}.resolved_at <= coalesce(${alias}.extended_due_at, ${alias}.due_at)`;
+  return `${alias}.resolved_at <= ${deadlineSql(alias)}`;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import { DataSource } from 'typeorm';
 import { complaintSummary, ComplaintSummary } from './complaint-workflow.service';
 import { CLASSIFICATIONS, ComplaintRow, JudgedCriterion, RECEIVED_VIA } from './complaint.model';
+import { deadlineSql, overdueCondition } from './complaint-deadline';
 import { dueSoonUntil } from './complaint-schedule';
 
 export interface ComplaintListItem extends ComplaintSummary {
@@ -90,11 +91,6 @@ function listItem(c: ListedRow): ComplaintListItem {
   };
 }
 
-/** SQL: the open complaint `alias` is past its deadline in force at `now`. */
-function overdueSql(alias: string, now: string): string {
-  return `(${alias}.status <> 'resolved' AND coalesce(${alias}.extended_due_at, ${alias}.due_at) < ${now})`;
-}
-
 const LISTED_COLUMNS = `c.*, b.external_id AS borrower_external_id, b.name AS borrower_name`;
 
 /** Reads of the complaint register. Every read is written to the audit log: who looked, at what. */
@@ -144,13 +140,13 @@ export class ComplaintQueries {
     if (filters.category) where.push(`c.category = $${params.push(filters.category)}`);
     if (filters.status) where.push(`c.status = $${params.push(filters.status)}`);
     if (filters.channel) where.push(`c.received_via = $${params.push(filters.channel)}`);
-    if (overdue) where.push(overdueSql('c', '$3'));
+    if (overdue) where.push(overdueCondition('c', '$3'));
     if (after)
       where.push(
         `(c.registered_at, c.id) > ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`,
       );
     const rows: (ListedRow & { registered_key: string })[] = await this.db.query(
-      `SELECT ${LISTED_COLUMNS}, c.registered_at::text AS registered_key, $2::text AS zone, ${overdueSql('c', '$3::timestamptz')} AS is_overdue
+      `SELECT ${LISTED_COLUMNS}, c.registered_at::text AS registered_key, $2::text AS zone, ${overdueCondition('c', '$3::timestamptz')} AS is_overdue
          FROM complaint c JOIN borrower b ON b.id = c.borrower_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.registered_at, c.id LIMIT $1`,
       params,
@@ -183,7 +179,7 @@ export class ComplaintQueries {
     if (!isUuid(id)) throw new NotFoundException('The complaint');
     const rows: (ListedRow & { event_external_id: string | null; repeat_of_no: string | null })[] =
       await this.db.query(
-        `SELECT ${LISTED_COLUMNS}, ${overdueSql('c', '$2')} AS is_overdue, e.external_id AS event_external_id,
+        `SELECT ${LISTED_COLUMNS}, ${overdueCondition('c', '$2')} AS is_overdue, e.external_id AS event_external_id,
                 p.register_no AS repeat_of_no
            FROM complaint c JOIN borrower b ON b.id = c.borrower_id
            LEFT JOIN contact_event e ON e.id = c.contact_event_id
@@ -243,20 +239,20 @@ export class ComplaintQueries {
     if (view === 'mine')
       where.push(`c.assignee_id = $${params.push(actor.type === 'staff' ? actor.id : null)}::uuid`);
     if (view === 'unassigned') where.push(`c.assignee_id IS NULL`);
-    if (view === 'overdue') where.push(`coalesce(c.extended_due_at, c.due_at) < $2`);
+    if (view === 'overdue') where.push(`${deadlineSql('c')} < $2`);
     if (view === 'due_soon')
       where.push(
-        `coalesce(c.extended_due_at, c.due_at) >= $2 AND coalesce(c.extended_due_at, c.due_at) <= $${params.push(await this.dueSoonUntil(now))}`,
+        `${deadlineSql('c')} >= $2 AND ${deadlineSql('c')} <= $${params.push(await this.dueSoonUntil(now))}`,
       );
     if (after)
       where.push(
-        `(coalesce(c.extended_due_at, c.due_at), c.id) > ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`,
+        `(${deadlineSql('c')}, c.id) > ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`,
       );
     const rows: (ListedRow & { deadline_key: string })[] = await this.db.query(
-      `SELECT ${LISTED_COLUMNS}, coalesce(c.extended_due_at, c.due_at)::text AS deadline_key, ${overdueSql('c', '$2')} AS is_overdue
+      `SELECT ${LISTED_COLUMNS}, ${deadlineSql('c')}::text AS deadline_key, ${overdueCondition('c', '$2')} AS is_overdue
          FROM complaint c JOIN borrower b ON b.id = c.borrower_id
         WHERE ${where.join(' AND ')}
-        ORDER BY coalesce(c.extended_due_at, c.due_at), c.id LIMIT $1`,
+        ORDER BY ${deadlineSql('c')}, c.id LIMIT $1`,
       params,
     );
     const items = rows.slice(0, limit);
@@ -332,7 +328,7 @@ export class ComplaintQueries {
   ): Promise<ComplaintListItem[]> {
     const [year, seq] = criteria.registerNo ? criteria.registerNo.split('-').map(Number) : [null, null];
     const rows: ListedRow[] = await this.db.query(
-      `SELECT ${LISTED_COLUMNS}, ${overdueSql('c', '$4')} AS is_overdue
+      `SELECT ${LISTED_COLUMNS}, ${overdueCondition('c', '$4')} AS is_overdue
          FROM complaint c JOIN borrower b ON b.id = c.borrower_id
         WHERE c.borrower_id = ANY($1::uuid[]) OR (c.register_year = $2 AND c.register_seq = $3)
         ORDER BY c.registered_at DESC LIMIT 100`,
@@ -351,9 +347,9 @@ export class ComplaintQueries {
   async deadlineCounts(): Promise<{ dueSoon: number; overdue: number }> {
     const now = this.clock.now();
     const [row]: { due_soon: number; overdue: number }[] = await this.db.query(
-      `SELECT count(*) FILTER (WHERE coalesce(extended_due_at, due_at) >= $1)::int AS due_soon,
-              count(*) FILTER (WHERE coalesce(extended_due_at, due_at) < $1)::int AS overdue
-         FROM complaint WHERE status <> 'resolved' AND coalesce(extended_due_at, due_at) <= $2`,
+      `SELECT count(*) FILTER (WHERE ${deadlineSql('')} >= $1)::int AS due_soon,
+              count(*) FILTER (WHERE ${deadlineSql('')} < $1)::int AS overdue
+         FROM complaint WHERE status <> 'resolved' AND ${deadlineSql('')} <= $2`,
       [now, await this.dueSoonUntil(now)],
     );
     return { dueSoon: row!.due_soon, overdue: row!.overdue };

@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { csvRow, sheetText } from './csv';
-import { onTimeCondition } from './complaint-deadline';
+import { onTimeCondition, overdueCondition } from './complaint-deadline';
 
 // The register's file formats. Loaded by the export worker thread too, so only relative imports here.
 
@@ -94,7 +94,7 @@ export function registerWhere(filters: RegisterFilters): { sql: string; params: 
   add('classification', filters.classification);
   add('category', filters.category);
   add('received_via', filters.channel);
-  if (filters.overdue) where.push(`c.status <> 'resolved' AND coalesce(c.extended_due_at, c.due_at) < $5`);
+  if (filters.overdue) where.push(overdueCondition('c', '$5'));
   return { sql: where.join(' AND '), params };
 }
 

@@ -6,6 +6,7 @@ import { AppConfig } from '@app/config';
 import { Clock, TemplateEngine } from '@app/core';
 import { MessageOutbox } from '@app/messaging';
 import { DataSource } from 'typeorm';
+import { deadlineSql } from './complaint-deadline';
 import { dueSoonUntil } from './complaint-schedule';
 
 /** The lender's morning: the deadline emails go out from this hour on a working day. */
@@ -57,9 +58,9 @@ export class SendDeadlineDigests {
       ]);
       if (!locked) return 0;
       const due: Due[] = await manager.query(
-        `SELECT id, register_no, received_via, category, coalesce(extended_due_at, due_at) AS deadline, assignee_id
-           FROM complaint WHERE status <> 'resolved' AND coalesce(extended_due_at, due_at) <= $1
-          ORDER BY coalesce(extended_due_at, due_at), register_year, register_seq`,
+        `SELECT id, register_no, received_via, category, ${deadlineSql('')} AS deadline, assignee_id
+           FROM complaint WHERE status <> 'resolved' AND ${deadlineSql('')} <= $1
+          ORDER BY ${deadlineSql('')}, register_year, register_seq`,
         [dueSoonUntil(now, zone, isWorkingDay)],
       );
       if (due.length === 0) return 0;

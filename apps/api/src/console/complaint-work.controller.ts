@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import {
   COMPLAINT_CATEGORIES,
@@ -12,7 +12,7 @@ import { FieldError } from '@app/core';
 import { StaffSession } from '@app/identity';
 import { SurveyCatalog } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
-import { Console, CurrentSession, Roles } from './console-auth';
+import { Console, ConsoleRequest, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
 import { field, Form, FormFields, Notice, queryText, refusalOf, seeOther, uploads } from './forms';
 
@@ -51,6 +51,7 @@ export class ComplaintWorkController {
   async workList(
     @CurrentSession() session: StaffSession,
     @Query() query: Record<string, unknown>,
+    @Req() request: ConsoleRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const requested = queryText(query, 'view', 20);
@@ -60,7 +61,8 @@ export class ComplaintWorkController {
       requested && (WORK_LIST_VIEWS as readonly string[]).includes(requested) ? requested : fallback;
     const cursor = queryText(query, 'cursor', 300);
     const page = await this.queries.workList(session.actor, view, { cursor });
-    const counts = await this.queries.deadlineCounts();
+    // The console guard counted them for the navigation already.
+    const counts = request.complaintDeadlines ?? (await this.queries.deadlineCounts());
     const locale = session.user.locale;
     this.pages.send(
       reply,
