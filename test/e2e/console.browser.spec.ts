@@ -230,6 +230,10 @@ describe('the staff console in Chromium', () => {
     expect(await page.inputValue('[data-testid=intake-form] input[name=borrowerName]')).toBe(
       'Елена Письмова',
     );
+    await page.screenshot({
+      path: join(ARTIFACTS, 'console-complaint-intake-refused-phone-ru.png'),
+      fullPage: true,
+    });
     await page.fill('[data-testid=intake-form] input[name=regulatorRef]', 'ОГ-2026-118734');
     await page.fill('[data-testid=intake-form] input[name=regulatorDueAt]', '2026-11-20');
     await Promise.all([
