@@ -11,6 +11,8 @@ import { ComplaintsUndeletable1795300900000 } from './1795300900000-ComplaintsUn
 import { ComplaintRegisterOfRecord1795301000000 } from './1795301000000-ComplaintRegisterOfRecord';
 import { RevealedContacts1795301100000 } from './1795301100000-RevealedContacts';
 import { BorrowerSearch1795301200000 } from './1795301200000-BorrowerSearch';
+import { SurveyTitles1795301300000 } from './1795301300000-SurveyTitles';
+import { CalendarNotesInRussian1795301400000 } from './1795301400000-CalendarNotesInRussian';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -27,4 +29,6 @@ export const MIGRATIONS = [
   ComplaintRegisterOfRecord1795301000000,
   RevealedContacts1795301100000,
   BorrowerSearch1795301200000,
+  SurveyTitles1795301300000,
+  CalendarNotesInRussian1795301400000,
 ];

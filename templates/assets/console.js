@@ -36,7 +36,17 @@
           spanGaps: true,
           indexAxis: spec.horizontal ? 'y' : 'x',
           scales: spec.scales || {},
-          plugins: { legend: { display: spec.datasets.length > 1 } },
+          plugins: {
+            legend: { display: spec.datasets.length > 1 },
+            // The answers behind a point, under its value: a swing on five answers reads as one.
+            tooltip: spec.counts ? {
+              callbacks: {
+                footer: function (items) {
+                  return items.length ? spec.countLabel + ': ' + spec.counts[items[0].dataIndex] : '';
+                },
+              },
+            } : {},
+          },
         },
       });
     });

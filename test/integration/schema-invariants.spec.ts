@@ -22,8 +22,8 @@ describe('schema invariants held by the database', () => {
       [`b-${suffix}`],
     );
     const survey = await client.query<{ id: string }>(
-      `INSERT INTO survey (key, version, kind, name, questions, trigger_touchpoints, channel_order, expiry_seconds, low_score_threshold)
-       VALUES ($1, 1, 'CSI', 'csi', '[]', '{call}', '{sms}', 86400, 3) RETURNING id`,
+      `INSERT INTO survey (key, version, kind, title, questions, trigger_touchpoints, channel_order, expiry_seconds, low_score_threshold)
+       VALUES ($1, 1, 'CSI', '{"ru": "csi", "en": "csi"}', '[]', '{call}', '{sms}', 86400, 3) RETURNING id`,
       [`s-${suffix}`],
     );
     const event = await client.query<{ id: string }>(

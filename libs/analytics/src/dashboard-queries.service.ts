@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { overdueCondition } from '@app/callbacks';
-import { onTimeCondition } from '@app/complaints';
+import { complaintOverdueCondition, onTimeCondition } from '@app/complaints';
 import { ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { GroupSums, MetricSums, SumSource, validateMetricFilters } from './metric-sums.service';
@@ -34,20 +34,27 @@ export interface Dashboard {
   callbacks: {
     tasks: number;
     lowScores: number;
+    /** Open tasks past their first-contact deadline now, among the filtered touchpoints, channels, products. */
     overdueNow: number;
     avgHoursToFirstContact: number | null;
     reachRate: number | null;
+    /** Share of tasks whose deadline has come that were first contacted within it (the SLA). */
     firstContactOnTime: number | null;
   };
+  /** The register's complaints registered in the period, from every channel. */
   complaints: {
     registered: number;
+    /** Found on callbacks for the period's low scores, per 100 of them. */
     per100Low: number | null;
     justifiedShare: number | null;
+    /** Resolved by the deadline, of those resolved or already past it (an open overdue one counts as late). */
     onTimeShare: number | null;
     resolved: number;
+    overdueOpen: number;
   };
   /** The borrower's next survey after a callback: share of them that were not low again. */
   recovery: { followed: number; recovered: number; share: number | null };
+  /** Complaints per category in the period and in the period of the same length before it. */
   categories: { category: string; thisWeek: number; lastWeek: number }[];
 }
 
@@ -95,7 +102,21 @@ export class DashboardQueries {
     const responsePeriod = `r.submitted_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND r.submitted_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)`;
     const funnelDims = dims.map((d) => d.replace(/^r\./, 'm.'));
     const taskWhere = [responsePeriod, ...dims].join(' AND ');
-    const [funnel, callbacks, complaints, recovery, categories] = await Promise.all([
+    // A complaint's touchpoint and product are its own (every channel has them) or its survey's; the
+    // survey channel only a complaint found on a callback has.
+    const complaintDims: string[] = [];
+    const complaintParams: unknown[] = [filters.from, filters.to, timeZone, now];
+    if (filters.touchpoint)
+      complaintDims.push(
+        `coalesce(c.touchpoint, r.touchpoint) = $${complaintParams.push(filters.touchpoint)}`,
+      );
+    if (filters.product)
+      complaintDims.push(`coalesce(c.product, r.product) = $${complaintParams.push(filters.product)}`);
+    if (filters.channel) complaintDims.push(`r.channel = $${complaintParams.push(filters.channel)}`);
+    const registeredIn = (from: string, to: string) =>
+      `c.registered_at >= (${from}::date::timestamp AT TIME ZONE $3::text) AND c.registered_at < ((${to}::date + 1)::timestamp AT TIME ZONE $3::text)`;
+    const complaintsFrom = `complaint c LEFT JOIN callback_task t ON t.id = c.task_id LEFT JOIN response r ON r.id = t.response_id`;
+    const [funnel, callbacks, complaints, found, recovery, categories, overdue] = await Promise.all([
       this.db.query(
         `SELECT coalesce(sum(scheduled), 0) AS scheduled, coalesce(sum(sent), 0) AS sent, coalesce(sum(delivered), 0) AS delivered,
                 coalesce(sum(answered), 0) AS answered, coalesce(sum(failed), 0) AS failed, coalesce(sum(expired), 0) AS expired
@@ -108,17 +129,25 @@ export class DashboardQueries {
                 avg(extract(epoch FROM t.first_contact_at - t.created_at) / 3600) FILTER (WHERE t.first_contact_at IS NOT NULL) AS avg_hours,
                 count(t.id) FILTER (WHERE t.first_contact_at IS NOT NULL) AS reached,
                 count(t.id) FILTER (WHERE t.status IN ('closed', 'complaint')) AS finished,
+                count(t.id) FILTER (WHERE t.first_contact_at IS NOT NULL OR t.first_contact_due_at < $${params.length + 1}) AS due,
                 count(t.id) FILTER (WHERE t.first_contact_at IS NOT NULL AND t.first_contact_at <= t.first_contact_due_at) AS on_time
            FROM response r LEFT JOIN callback_task t ON t.response_id = r.id
           WHERE ${taskWhere}`,
-        params,
+        [...params, now],
       ) as Promise<Record<string, string | null>[]>,
       this.db.query(
         `SELECT count(c.id) AS registered,
                 count(c.id) FILTER (WHERE c.classification IN ('justified', 'partly_justified')) AS justified,
                 count(c.id) FILTER (WHERE c.classification IS NOT NULL) AS classified,
                 count(c.id) FILTER (WHERE c.resolved_at IS NOT NULL) AS resolved,
+                count(c.id) FILTER (WHERE ${complaintOverdueCondition('c', '$4')}) AS overdue_open,
                 count(c.id) FILTER (WHERE ${onTimeCondition('c')}) AS on_time
+           FROM ${complaintsFrom}
+          WHERE ${[registeredIn('$1', '$2'), '$4::timestamptz IS NOT NULL', ...complaintDims].join(' AND ')}`,
+        complaintParams,
+      ) as Promise<Record<string, string>[]>,
+      this.db.query(
+        `SELECT count(c.id) AS found
            FROM response r JOIN callback_task t ON t.response_id = r.id JOIN complaint c ON c.task_id = t.id
           WHERE ${taskWhere}`,
         params,
@@ -134,18 +163,19 @@ export class DashboardQueries {
       ) as Promise<Record<string, string>[]>,
       this.db.query(
         `SELECT c.category,
-                count(*) FILTER (WHERE c.registered_at >= date_trunc('week', $1::timestamptz AT TIME ZONE $2::text) AT TIME ZONE $2::text) AS this_week,
-                count(*) FILTER (WHERE c.registered_at < date_trunc('week', $1::timestamptz AT TIME ZONE $2::text) AT TIME ZONE $2::text) AS last_week
-           FROM complaint c
-          WHERE c.registered_at >= (date_trunc('week', $1::timestamptz AT TIME ZONE $2::text) - interval '7 days') AT TIME ZONE $2::text
-          GROUP BY 1 ORDER BY 2 DESC, 3 DESC LIMIT 8`,
-        [now, timeZone],
+                count(*) FILTER (WHERE ${registeredIn('$1', '$2')}) AS this_week,
+                count(*) FILTER (WHERE NOT (${registeredIn('$1', '$2')})) AS last_week
+           FROM ${complaintsFrom}
+          WHERE ${[registeredIn('($1::date - ($2::date - $1::date + 1))', '$2'), '$4::timestamptz IS NOT NULL', ...complaintDims].join(' AND ')}
+          GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 8`,
+        complaintParams,
       ) as Promise<{ category: string; this_week: string; last_week: string }[]>,
+      this.db.query(
+        `SELECT count(*) FROM callback_task t JOIN response r ON r.id = t.response_id
+          WHERE ${[overdueCondition('t', `$${params.length + 1}`), '$1::date IS NOT NULL AND $2::date IS NOT NULL AND $3::text IS NOT NULL', ...dims].join(' AND ')}`,
+        [...params, now],
+      ) as Promise<{ count: string }[]>,
     ]);
-    const overdue: { count: string }[] = await this.db.query(
-      `SELECT count(*) FROM callback_task WHERE ${overdueCondition('', '$1')}`,
-      [now],
-    );
 
     const f = funnel[0]!;
     const cb = callbacks[0]!;
@@ -174,14 +204,15 @@ export class DashboardQueries {
         overdueNow: n(overdue[0]?.count),
         avgHoursToFirstContact: cb.avg_hours === null ? null : Math.round(Number(cb.avg_hours) * 10) / 10,
         reachRate: percent(n(cb.reached), n(cb.finished)),
-        firstContactOnTime: percent(n(cb.on_time), n(cb.reached)),
+        firstContactOnTime: percent(n(cb.on_time), n(cb.due)),
       },
       complaints: {
         registered: n(cp.registered),
-        per100Low: percent(n(cp.registered), n(cb.low_scores)),
+        per100Low: percent(n(found[0]?.found), n(cb.low_scores)),
         justifiedShare: percent(n(cp.justified), n(cp.classified)),
-        onTimeShare: percent(n(cp.on_time), n(cp.resolved)),
+        onTimeShare: percent(n(cp.on_time), n(cp.resolved) + n(cp.overdue_open)),
         resolved: n(cp.resolved),
+        overdueOpen: n(cp.overdue_open),
       },
       recovery: {
         followed: n(rc.followed),

@@ -1,3 +1,4 @@
+import { AuditAction, AuditEntityType } from './audit-actions';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Clock } from '@app/core';
@@ -5,8 +6,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from './actor';
 
 export interface AuditEntry {
-  action: string;
-  entityType: string;
+  action: AuditAction;
+  entityType: AuditEntityType;
   entityId?: string | null;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;

@@ -5,3 +5,5 @@ export { AuditQueries } from './audit-queries.service';
 export type { AuditRecord } from './audit-queries.service';
 export { AuditModule } from './audit.module';
 export { AuditService } from './audit.service';
+export { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from './audit-actions';
+export type { AuditAction, AuditEntityType } from './audit-actions';

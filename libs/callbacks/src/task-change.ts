@@ -1,4 +1,4 @@
-import { Actor, AuditService } from '@app/audit';
+import { Actor, AuditService, AuditAction } from '@app/audit';
 import { DomainException } from '@app/core';
 import { versionedUpdate } from '@app/database';
 import { EntityManager } from 'typeorm';
@@ -48,7 +48,7 @@ export async function changeTask(
   actor: Actor,
   taskId: string,
   expectedVersion: number,
-  action: string,
+  action: AuditAction,
   now: Date,
   change: (task: TaskRow) => Partial<TaskRow> | Promise<Partial<TaskRow>>,
 ): Promise<TaskRow> {

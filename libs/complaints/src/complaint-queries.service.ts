@@ -188,7 +188,10 @@ export class ComplaintQueries {
         [id, this.clock.now()],
       );
     const c = rows[0];
-    if (!c) throw new NotFoundException('The complaint');
+    // An agent opens only the complaints they registered (the one their call found); to them any
+    // other is not there at all.
+    if (!c || (actor.type === 'staff' && actor.role === 'agent' && c.registered_by !== actor.id))
+      throw new NotFoundException('The complaint');
     await this.audit.record(actor, { action: 'complaint.viewed', entityType: 'complaint', entityId: c.id });
     return {
       ...listItem(c),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, AuditService } from '@app/audit';
+import { Actor, AuditService, AuditAction } from '@app/audit';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { changeTask, requireStaff, requireTaskOwner } from '@app/callbacks';
 import { AppConfig } from '@app/config';
@@ -452,7 +452,7 @@ export class ComplaintWorkflow {
     actor: Actor,
     id: string,
     version: number,
-    action: string,
+    action: AuditAction,
     patch: (c: ComplaintRow) => Partial<ComplaintRow>,
   ): Promise<ComplaintSummary> {
     return this.db.transaction(async (manager) =>
@@ -465,7 +465,7 @@ export class ComplaintWorkflow {
     actor: Actor,
     id: string,
     version: number,
-    action: string,
+    action: AuditAction,
     patch: (c: ComplaintRow) => Partial<ComplaintRow>,
   ): Promise<ComplaintRow> {
     const { row, before, after } = await versionedUpdate<ComplaintRow>(

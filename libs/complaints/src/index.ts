@@ -1,5 +1,10 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
-export { deadlineOf, MAX_EXTENSION_WORKING_DAYS, onTimeCondition } from './complaint-deadline';
+export {
+  deadlineOf,
+  MAX_EXTENSION_WORKING_DAYS,
+  onTimeCondition,
+  overdueCondition as complaintOverdueCondition,
+} from './complaint-deadline';
 export { ComplaintQueries, WORK_LIST_VIEWS } from './complaint-queries.service';
 export type { ComplaintDetail, ComplaintListItem } from './complaint-queries.service';
 export { ComplaintWorkflow } from './complaint-workflow.service';

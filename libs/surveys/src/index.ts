@@ -3,7 +3,12 @@ export { COMMENT_CATEGORIES, tagComment } from './comment-tags';
 export { samplingDraw } from './contact-policy';
 export { EditContactPolicy } from './edit-contact-policy.use-case';
 export { InvitationQueries, localize } from './invitation-query.service';
-export type { InvitationView, PendingSurvey, TokenInvitation } from './invitation-query.service';
+export type {
+  InvitationView,
+  PendingSurvey,
+  ScheduledSend,
+  TokenInvitation,
+} from './invitation-query.service';
 export { TOKEN_PATTERN, invitationToken } from './invitation-token';
 export { OptOutService } from './opt-out.service';
 export { INVITATION_DUE_CHANNEL, RecordContactEvents } from './record-contact-events.use-case';
@@ -19,6 +24,7 @@ export { ReviseSurvey } from './revise-survey.use-case';
 export type { SurveyChanges } from './revise-survey.use-case';
 export { parseSmsReply } from './sms-reply';
 export { SurveyCatalog } from './survey-catalog.service';
+export { CHANNELS } from './survey.model';
 export type { Survey } from './survey.model';
 export { SurveysModule } from './surveys.module';
 export { UpdateComment } from './update-comment.use-case';

@@ -51,7 +51,17 @@ export function localize(text: LocalizedText | null | undefined, locale: Locale)
   return text[locale] ?? text.ru ?? text.en ?? null;
 }
 
-/** Reads of invitations for integrators: one invitation's state, and a borrower's open in-app surveys. */
+/** An invitation waiting for its send time (a delay, quiet hours, a retry). */
+export interface ScheduledSend {
+  id: string;
+  channel: 'sms' | 'email';
+  surveyKey: string;
+  /** When dispatch will take it: its retry time, else its send time. */
+  sendAt: string;
+  recipient: string | null;
+}
+
+/** Reads of invitations: one invitation's state, a borrower's open in-app surveys, the sends still to come. */
 @Injectable()
 export class InvitationQueries {
   constructor(
@@ -163,6 +173,32 @@ export class InvitationQueries {
         })),
         commentPrompt: localize(row.comment_prompt, row.locale),
       },
+    }));
+  }
+
+  /** The next invitations to go out by SMS or email, soonest first: what the Outbox shows as scheduled. */
+  async scheduledSends(channels: ('sms' | 'email')[], limit = 20): Promise<ScheduledSend[]> {
+    if (channels.length === 0) return [];
+    const rows: {
+      id: string;
+      channel: 'sms' | 'email';
+      key: string;
+      send_at: Date;
+      recipient: string | null;
+    }[] = await this.db.query(
+      `SELECT i.id, i.channel, s.key, coalesce(i.next_attempt_at, i.send_at) AS send_at,
+              CASE i.channel WHEN 'sms' THEN b.phone ELSE b.email END AS recipient
+         FROM invitation i JOIN survey s ON s.id = i.survey_id JOIN borrower b ON b.id = i.borrower_id
+        WHERE i.status = 'scheduled' AND i.channel = ANY($1::text[])
+        ORDER BY coalesce(i.next_attempt_at, i.send_at), i.id LIMIT $2`,
+      [channels, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      surveyKey: r.key,
+      sendAt: r.send_at.toISOString(),
+      recipient: r.recipient,
     }));
   }
 }

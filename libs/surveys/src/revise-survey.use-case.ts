@@ -9,7 +9,7 @@ import { CHANNELS, Survey, surveyFromRow, SurveyRow } from './survey.model';
 export type SurveyChanges = Partial<
   Pick<
     Survey,
-    | 'name'
+    | 'title'
     | 'questions'
     | 'commentPrompt'
     | 'triggerTouchpoints'
@@ -101,8 +101,11 @@ export function validateSurvey(survey: Survey): FieldError[] {
   ) {
     errors.push({ path: 'reminderDelaySeconds', message: 'must be positive and before expiry' });
   }
-  if (survey.name.trim().length === 0 || survey.name.length > 200)
-    errors.push({ path: 'name', message: 'must be 1 to 200 characters' });
+  for (const locale of ['ru', 'en'] as const) {
+    const title = survey.title[locale];
+    if (typeof title !== 'string' || title.trim().length === 0 || title.length > 200)
+      errors.push({ path: `title.${locale}`, message: 'must be 1 to 200 characters' });
+  }
   return errors;
 }
 
@@ -139,7 +142,7 @@ export class ReviseSurvey {
       if (errors.length > 0) throw new ValidationFailedException(errors);
       await manager.query(`UPDATE survey SET is_current = false WHERE id = $1`, [current.id]);
       const inserted: { id: string }[] = await manager.query(
-        `INSERT INTO survey (key, version, is_current, kind, name, questions, comment_prompt, trigger_touchpoints, products, channel_order,
+        `INSERT INTO survey (key, version, is_current, kind, title, questions, comment_prompt, trigger_touchpoints, products, channel_order,
                              delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority,
                              created_by, created_at)
          VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
@@ -147,7 +150,7 @@ export class ReviseSurvey {
           next.key,
           next.version,
           next.kind,
-          next.name,
+          JSON.stringify(next.title),
           JSON.stringify(next.questions),
           next.commentPrompt ? JSON.stringify(next.commentPrompt) : null,
           next.triggerTouchpoints,

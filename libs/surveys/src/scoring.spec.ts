@@ -8,7 +8,7 @@ const survey = (kind: Survey['kind'], questions: Survey['questions'], lowScoreTh
   key: kind.toLowerCase(),
   version: 1,
   kind,
-  name: kind,
+  title: { ru: kind, en: kind },
   questions,
   commentPrompt: null,
   triggerTouchpoints: ['call'],

@@ -20,7 +20,8 @@ export interface Survey {
   key: string;
   version: number;
   kind: SurveyKind;
-  name: string;
+  /** The programme's name in the console, per language. */
+  title: LocalizedText;
   questions: SurveyQuestion[];
   commentPrompt: LocalizedText | null;
   triggerTouchpoints: string[];
@@ -40,7 +41,7 @@ export interface SurveyRow {
   key: string;
   version: number;
   kind: SurveyKind;
-  name: string;
+  title: LocalizedText;
   questions: SurveyQuestion[];
   comment_prompt: LocalizedText | null;
   trigger_touchpoints: string[];
@@ -61,7 +62,7 @@ export function surveyFromRow(row: SurveyRow): Survey {
     key: row.key,
     version: row.version,
     kind: row.kind,
-    name: row.name,
+    title: row.title,
     questions: row.questions,
     commentPrompt: row.comment_prompt,
     triggerTouchpoints: row.trigger_touchpoints,

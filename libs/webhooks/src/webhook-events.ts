@@ -10,3 +10,6 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export function isWebhookEvent(value: string): value is WebhookEvent {
   return (WEBHOOK_EVENTS as readonly string[]).includes(value);
 }
+
+/** The event an admin sends from the console to check an endpoint; never emitted by the domain. */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';

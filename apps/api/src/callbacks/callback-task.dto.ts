@@ -11,6 +11,7 @@ export class TaskResponseDto {
 
 export class TaskBorrowerDto {
   @ApiProperty({ example: 'b-1001' }) externalId!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Елена' }) name!: string | null;
 }
 
 export class CallbackTaskDto {

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { AuditQueries } from '@app/audit';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, AuditQueries } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { DomainException } from '@app/core';
 import { StaffSession, StaffUserService } from '@app/identity';
@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
 import { queryText } from './forms';
+import { readableHistory } from './history-view';
 
 const FILTERS = ['entityType', 'entityId', 'actorId', 'action', 'from', 'to'] as const;
 
@@ -31,8 +32,12 @@ export class AuditLogController {
     for (const key of FILTERS) filters[key] = queryText(query, key, 100);
     const locale = session.user.locale;
     const frame = { session, locale, section: 'audit', title: this.pages.text(locale, 'audit.title') };
+    const people = (await this.users.list()).map((u) => ({ id: u.id, name: u.name }));
     const view = {
       filters: { entityType: '', entityId: '', actorId: '', action: '', from: '', to: '', ...clean(filters) },
+      entityTypes: AUDIT_ENTITY_TYPES,
+      actions: AUDIT_ACTIONS,
+      people,
     };
     let page;
     try {
@@ -50,25 +55,23 @@ export class AuditLogController {
         errors: error.errors ?? null,
       });
     }
-    const names = await this.users.names();
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    const readable = readableHistory(
+      page.items,
+      { zone: session.user.timeZone, staff: names, text: (key) => this.pages.optionalText(locale, key) },
+      { foldViews: false },
+    );
     const params = new URLSearchParams(clean(filters));
     this.pages.send(reply, 200, 'audit', frame, {
       ...view,
       errors: null,
-      items: page.items.map((r) => ({
+      items: page.items.map((r, i) => ({
         ...r,
-        who:
-          r.actorType === 'staff' && r.actorId
-            ? (names.get(r.actorId) ?? r.actorId)
-            : `${r.actorType}${r.actorId ? `:${r.actorId.slice(0, 8)}` : ''}`,
-        data: [
-          r.before && `before ${JSON.stringify(r.before)}`,
-          r.after && `after ${JSON.stringify(r.after)}`,
-          r.details && JSON.stringify(r.details),
-        ]
-          .filter(Boolean)
-          .join(' · ')
-          .slice(0, 600),
+        who: readable[i]!.who,
+        actionText: readable[i]!.action,
+        changes: readable[i]!.changes,
+        // The record as stored, for the rare question the readable lines do not answer.
+        raw: JSON.stringify({ before: r.before, after: r.after, details: r.details }).slice(0, 2000),
       })),
       nextPage: page.nextBefore ? `?${new URLSearchParams([...params, ['before', page.nextBefore]])}` : null,
     });

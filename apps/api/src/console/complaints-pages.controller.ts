@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AuditQueries } from '@app/audit';
+import { CallbackTaskQueries } from '@app/callbacks';
 import { WorkingCalendar, workingDaysUntil } from '@app/calendar';
 import {
   CLASSIFICATIONS,
@@ -18,6 +19,7 @@ import {
 import { AppConfig } from '@app/config';
 import { Clock, DomainException, FieldError } from '@app/core';
 import { StaffSession, StaffUserService } from '@app/identity';
+import { SurveyCatalog } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
@@ -42,6 +44,8 @@ export class ComplaintsPagesController {
     private readonly auditLog: AuditQueries,
     private readonly calendar: WorkingCalendar,
     private readonly users: StaffUserService,
+    private readonly tasks: CallbackTaskQueries,
+    private readonly catalog: SurveyCatalog,
     private readonly pages: ConsoleRenderer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -116,7 +120,9 @@ export class ComplaintsPagesController {
     };
   }
 
+  /** Agents open the complaints they registered themselves (the library decides which: `get`). */
   @Get(':id')
+  @Roles('agent', 'expert', 'compliance', 'admin')
   async complaint(
     @CurrentSession() session: StaffSession,
     @Param('id') id: string,
@@ -344,6 +350,20 @@ export class ComplaintsPagesController {
     );
   }
 
+  /** The answer and the calls a complaint found on a callback came from: what the borrower said first. */
+  private async origin(taskId: string | null) {
+    if (!taskId) return null;
+    const [task, programmes] = await Promise.all([this.tasks.get(taskId), this.catalog.programmes()]);
+    return {
+      score: task.response.score,
+      channel: task.response.channel,
+      surveyTitle: programmes.find((s) => s.key === task.response.survey)?.title ?? null,
+      survey: task.response.survey,
+      comment: task.comment,
+      attempts: task.attemptsLog,
+    };
+  }
+
   private async show(
     reply: FastifyReply,
     session: StaffSession,
@@ -355,13 +375,14 @@ export class ComplaintsPagesController {
     draft: FormFields | null = null,
   ): Promise<void> {
     const complaint = await this.queries.get(session.actor, id);
-    const [history, staff, isWorkingDay, inForce, assignable, files] = await Promise.all([
+    const [history, staff, isWorkingDay, inForce, assignable, files, origin] = await Promise.all([
       this.auditLog.history('complaint', complaint.id),
       this.users.names(),
       this.calendar.lookup(),
       this.reviewCriteria.current(),
       this.users.assignable(),
       this.attachments.list(complaint.id),
+      this.origin(complaint.callbackTaskId),
     ]);
     const expertRole = session.user.role === 'expert' || session.user.role === 'admin';
     const now = this.clock.now();
@@ -402,9 +423,13 @@ export class ComplaintsPagesController {
         actionStatuses: CORRECTIVE_ACTION_STATUSES,
         form: this.formValues(complaint, draft),
         attachments: files.map((f) => ({ ...f, kilobytes: Math.max(1, Math.round(f.size / 1024)) })),
+        // Who may follow which link: the register and scans are not the agent's; tasks not compliance's.
+        seesRegister: session.user.role !== 'agent',
+        seesTasks: session.user.role !== 'compliance',
         canAttach: expertRole,
         experts: assignable.filter((u) => u.role === 'expert'),
         assigneeName: complaint.assigneeId ? (staff.get(complaint.assigneeId) ?? null) : null,
+        origin,
         // A review keeps the text it was judged by; criteria retired since still show on it.
         criteria: [
           ...(complaint.criteriaJudged ?? []).filter((j) => !inForce.some((c) => c.key === j.key)),

@@ -44,11 +44,12 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
         status: problem.status,
         heading: this.pages.text(locale, `error.${problem.status}`),
         // Where the console has its own words for a failure (a missing page, a refusal), they are used;
-        // otherwise the domain's message.
+        // otherwise the domain's message in the reader's language.
         detail:
           problem.status >= 500
             ? this.pages.text(locale, 'error.500_detail')
-            : (this.pages.optionalText(locale, `error.${problem.status}_detail`) ?? problem.detail),
+            : (this.pages.optionalText(locale, `error.${problem.status}_detail`) ??
+              this.pages.says(locale, problem.detail)),
       },
     );
   }

@@ -10,6 +10,8 @@ import {
   RESPONSE_TYPES,
 } from '@app/complaints';
 import { projectRoot } from '@app/core';
+import { API_SCOPES } from '@app/identity';
+import { WEBHOOK_EVENTS } from '@app/webhooks';
 
 const root = join(projectRoot(), 'templates');
 const strings = (locale: string): Record<string, string> =>
@@ -73,6 +75,8 @@ describe('console strings', () => {
     ['touchpoint', ['call', 'chat', 'email', 'loan_issued', 'repayment', 'collection']],
     ['channel', ['sms', 'email', 'in_app']],
     ['actionStatus', CORRECTIVE_ACTION_STATUSES],
+    ['scope', API_SCOPES],
+    ['webhookEvent', WEBHOOK_EVENTS],
   ] as [string, readonly string[]][])('labels every %s value', (prefix, values) => {
     expect(values.filter((v) => !(`${prefix}.${v}` in en))).toEqual([]);
   });

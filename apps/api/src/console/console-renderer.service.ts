@@ -3,10 +3,11 @@ import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { AppConfig } from '@app/config';
-import { TemplateEngine } from '@app/core';
+import { Clock, TemplateEngine } from '@app/core';
 import { StaffSession } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import type { ConsoleRequest } from './console-auth';
+import { DomainMessages } from './domain-messages';
 import { formatNumber, pluralKey } from './numbers';
 
 export type ConsoleLocale = 'ru' | 'en';
@@ -39,10 +40,12 @@ const NAVIGATION: { section: string; href: string; roles: string[] }[] = [
 @Injectable()
 export class ConsoleRenderer {
   private readonly strings = new Map<ConsoleLocale, Record<string, string>>();
+  private readonly messages = new Map<ConsoleLocale, DomainMessages>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly engine: TemplateEngine,
+    private readonly clock: Clock,
   ) {
     this.registerHelpers();
   }
@@ -63,6 +66,16 @@ export class ConsoleRenderer {
     this.engine.helper('fmtDate', (value: unknown, options: Handlebars.HelperOptions) =>
       formatInstant(value, options.data.root.timeZone as string, 'dd.MM.yyyy'),
     );
+    // {{zoneName "Asia/Omsk"}} → "Омск (UTC+6)": a time zone by its city in the reader's language.
+    this.engine.helper('zoneName', (zone: unknown, options: Handlebars.HelperOptions) =>
+      this.zoneName(options.data.root.locale as ConsoleLocale, String(zone)),
+    );
+    // A calendar day (YYYY-MM-DD) as the reader writes dates; no zone, it is a day, not an instant.
+    this.engine.helper('fmtDay', (value: unknown) =>
+      typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? `${value.slice(8, 10)}.${value.slice(5, 7)}.${value.slice(0, 4)}`
+        : '—',
+    );
     // {{num value " %"}}: a figure with its unit, or a dash when there is nothing to measure (0 is a figure).
     this.engine.helper('num', (value: unknown, suffix: unknown, options: Handlebars.HelperOptions) => {
       const text = formatNumber(value, options.data.root.locale as string);
@@ -77,6 +90,26 @@ export class ConsoleRenderer {
         `<b>${Handlebars.escapeExpression(formatNumber(n, locale))}</b> ${Handlebars.escapeExpression(word)}`,
       );
     });
+    // A refusal from the domain, and the field it names, in the reader's words (see DomainMessages).
+    this.engine.helper('says', (message: unknown, options: Handlebars.HelperOptions) =>
+      this.says(options.data.root.locale as ConsoleLocale, String(message)),
+    );
+    this.engine.helper('fieldLabel', (path: unknown, options: Handlebars.HelperOptions) =>
+      this.fieldLabel(options.data.root.locale as ConsoleLocale, String(path)),
+    );
+    // {{local survey.title}}: a { ru, en } text in the reader's language.
+    this.engine.helper('local', (value: unknown, options: Handlebars.HelperOptions) => {
+      const texts = (value ?? {}) as Record<string, unknown>;
+      const text = texts[options.data.root.locale as string] ?? texts.en;
+      return typeof text === 'string' ? text : '';
+    });
+    // A record id short enough for a table cell: the first block of a UUID.
+    this.engine.helper('shortId', (value: unknown) =>
+      String(value ?? '')
+        .split('-')[0]!
+        .slice(0, 12),
+    );
+    this.engine.helper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
     this.engine.helper('eq', (a: unknown, b: unknown) => a === b);
     this.engine.helper(
       'gt',
@@ -98,6 +131,31 @@ export class ConsoleRenderer {
   /** A `console.*` string in this locale or English, or nothing (the caller has its own fallback). */
   optionalText(locale: ConsoleLocale, key: string): string | undefined {
     return this.locale(locale)[key] ?? this.locale('en')[key];
+  }
+
+  /** A domain message in this locale; in Russian, one the catalogue lacks becomes a plain "not done". */
+  says(locale: ConsoleLocale, message: string): string {
+    if (locale === 'en') return message;
+    let catalogue = this.messages.get(locale);
+    if (!catalogue) {
+      catalogue = DomainMessages.load(locale);
+      this.messages.set(locale, catalogue);
+    }
+    return catalogue.translate(message) ?? this.text(locale, 'refusal.unknown');
+  }
+
+  /** The label of the field an error names: `criteria[2].ru` → the label of `criteria`. */
+  fieldLabel(locale: ConsoleLocale, path: string): string {
+    const base = path.replace(/\[\d+\]/g, '').split('.')[0] ?? path;
+    return this.optionalText(locale, `field.${path}`) ?? this.optionalText(locale, `field.${base}`) ?? path;
+  }
+
+  /** A time zone by its city and its offset now; a zone the locale does not name keeps its IANA id. */
+  zoneName(locale: ConsoleLocale, zone: string): string {
+    const now = DateTime.fromJSDate(this.clock.now(), { zone });
+    if (!now.isValid) return zone;
+    const offset = `${this.text(locale, 'zone.offsetPrefix')}${now.toFormat('ZZ').replace(':00', '')}`;
+    return `${this.optionalText(locale, `zone.${zone}`) ?? zone} (${offset})`;
   }
 
   keys(locale: ConsoleLocale): string[] {

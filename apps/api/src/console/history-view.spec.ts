@@ -8,6 +8,8 @@ const WORDS: Record<string, string> = {
   'history.field.reviewer_id': 'Рассмотрел',
   'history.field.due_at': 'Срок ответа',
   'history.field.criteria': 'Критерии',
+  'history.field.assigneeId': 'Исполнитель',
+  'history.field.registerNo': 'Номер',
   'complaintStatus.registered': 'Зарегистрирована',
   'complaintStatus.under_review': 'На рассмотрении',
   'history.actor.system': 'Система',
@@ -73,17 +75,43 @@ describe('readable history', () => {
       reader,
     );
     expect(entry).toEqual({
+      code: 'complaint.reviewed',
       action: 'Рассмотрение',
       who: 'Егор',
       occurredAt: '2026-11-18T09:00:00.000Z',
       times: null,
       changes: [
-        'Статус: Зарегистрирована → На рассмотрении',
-        'Рассмотрел: — → Анна',
-        'Срок ответа: 08.12.2026 10:00 → 10.12.2026 00:30',
-        'Критерии: calculation_error',
+        { field: 'Статус', value: 'Зарегистрирована → На рассмотрении' },
+        { field: 'Рассмотрел', value: '— → Анна' },
+        { field: 'Срок ответа', value: '08.12.2026 10:00 → 10.12.2026 00:30' },
+        { field: 'Критерии', value: 'calculation_error' },
       ],
     });
+  });
+
+  it('keeps every view apart for the audit log, and reads an entry’s details like its changes', () => {
+    const entries = readableHistory(
+      [
+        record({ action: 'complaint.viewed' }),
+        record({ action: 'complaint.viewed' }),
+        record({
+          action: 'complaint.assigned',
+          after: {},
+          details: { assigneeId: 'u-2', registerNo: '2026-000001' },
+        }),
+      ],
+      reader,
+      { foldViews: false },
+    );
+    expect(entries.map((e) => [e.code, e.times])).toEqual([
+      ['complaint.viewed', null],
+      ['complaint.viewed', null],
+      ['complaint.assigned', null],
+    ]);
+    expect(entries[2]!.changes).toEqual([
+      { field: 'Исполнитель', value: 'Анна' },
+      { field: 'Номер', value: '2026-000001' },
+    ]);
   });
 
   it('names the system and a user no longer known', () => {

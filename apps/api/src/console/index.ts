@@ -1,5 +1,9 @@
-import { AdminController } from './admin.controller';
+import { AdminCalendarController } from './admin-calendar.controller';
 import { AdminCriteriaController } from './admin-criteria.controller';
+import { AdminPolicyController } from './admin-policy.controller';
+import { AdminSurveysController } from './admin-surveys.controller';
+import { AdminUsersController } from './admin-users.controller';
+import { AdminWebhooksController } from './admin-webhooks.controller';
 import { AuditLogController } from './audit-log.controller';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleGuard } from './console-auth';
@@ -25,7 +29,11 @@ export const CONSOLE_CONTROLLERS = [
   DashboardController,
   AuditLogController,
   OutboxController,
-  AdminController,
+  AdminUsersController,
+  AdminSurveysController,
+  AdminPolicyController,
+  AdminWebhooksController,
+  AdminCalendarController,
   AdminCriteriaController,
   SearchController,
   // Last: every other /console address.

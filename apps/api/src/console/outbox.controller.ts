@@ -6,6 +6,7 @@ import { constantTimeEqual, NotFoundException } from '@app/core';
 import { StaffSession } from '@app/identity';
 import { HandleSmsReply, OutboxQueries } from '@app/messaging';
 import { maskEmail, maskPhone } from '@app/callbacks';
+import { InvitationQueries, SurveyCatalog } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
@@ -27,14 +28,17 @@ export function linkify(text: string, baseUrl: string): { text: string; href: st
 }
 
 /**
- * The Outbox: every SMS and email the outbox transports "sent", with clickable survey links, and an
- * SMS reply box that answers as the borrower would, so the whole loop runs on a laptop.
+ * The Outbox: the surveys still waiting for their send time, every SMS and email the outbox transports
+ * "sent", with clickable survey links, and an SMS reply box that answers as the borrower would, so the
+ * whole loop runs on a laptop.
  */
 @Console('expert', 'admin')
 @Controller('console/outbox')
 export class OutboxController {
   constructor(
     private readonly outbox: OutboxQueries,
+    private readonly invitations: InvitationQueries,
+    private readonly catalog: SurveyCatalog,
     private readonly replies: HandleSmsReply,
     private readonly audit: AuditService,
     private readonly pages: ConsoleRenderer,
@@ -47,7 +51,18 @@ export class OutboxController {
     @Query() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const page = await this.outbox.list(queryText(query, 'cursor', 300));
+    const cursor = queryText(query, 'cursor', 300);
+    // Surveys waiting for their send time (a delay, quiet hours, a retry) come first, on the first page:
+    // at night a new event's SMS waits for the morning, and the Outbox says so instead of looking empty.
+    const outboxChannels = [
+      ...(this.config.twilio ? [] : ['sms' as const]),
+      ...(this.config.smtp ? [] : ['email' as const]),
+    ];
+    const [page, scheduled, programmes] = await Promise.all([
+      this.outbox.list(cursor),
+      cursor ? Promise.resolve([]) : this.invitations.scheduledSends(outboxChannels),
+      this.catalog.programmes(),
+    ]);
     const locale = session.user.locale;
     this.pages.send(
       reply,
@@ -67,6 +82,16 @@ export class OutboxController {
             (m.invitationStatus === 'sent' ||
               m.invitationStatus === 'delivered' ||
               m.invitationStatus === 'answered'),
+        })),
+        scheduled: scheduled.map((m) => ({
+          ...m,
+          recipient:
+            m.recipient === null
+              ? '—'
+              : m.channel === 'sms'
+                ? maskPhone(m.recipient)
+                : maskEmail(m.recipient),
+          surveyTitle: programmes.find((p) => p.key === m.surveyKey)?.title ?? null,
         })),
         nextPage: page.nextCursor ? `?cursor=${encodeURIComponent(page.nextCursor)}` : null,
         notice: queryText(query, 'notice', 40) ?? null,

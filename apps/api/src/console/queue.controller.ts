@@ -11,7 +11,7 @@ import { COMPLAINT_CATEGORIES, ComplaintWorkflow, RECEIVED_VIA } from '@app/comp
 import { nextAllowedSendTime, WorkingCalendar } from '@app/calendar';
 import { Clock, FieldError, NotFoundException } from '@app/core';
 import { StaffSession, StaffUserService } from '@app/identity';
-import { SurveyCatalog } from '@app/surveys';
+import { Survey, SurveyCatalog } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
@@ -84,10 +84,11 @@ export class QueueController {
     if (tab === 'open') filters.status = 'open';
     const status = queryText(query, 'status', 20);
     if (tab === 'all' && status) filters.status = status;
-    const [page, counts, staff] = await Promise.all([
+    const [page, counts, staff, surveys] = await Promise.all([
       this.tasks.list(filters),
       this.tasks.counts(),
       this.users.names(),
+      this.surveys(),
     ]);
     const base = new URLSearchParams();
     for (const [key, value] of Object.entries({
@@ -120,6 +121,7 @@ export class QueueController {
         counts,
         items: page.items.map((item) => ({
           ...item,
+          surveyTitle: surveys.get(item.response.survey)?.title ?? null,
           assignee: item.assigneeId ? (staff.get(item.assigneeId) ?? '—') : null,
         })),
         nextPage,
@@ -267,6 +269,11 @@ export class QueueController {
     );
   }
 
+  /** The programmes by key, for their names and question texts (the current version's). */
+  private async surveys(): Promise<Map<string, Survey>> {
+    return new Map((await this.catalog.programmes()).map((s) => [s.key, s]));
+  }
+
   /** Agents open tasks in the open queue and their own; another agent's task is "not found" to them. */
   private async visibleTask(session: StaffSession, id: string) {
     const task = await this.tasks.get(id);
@@ -283,13 +290,15 @@ export class QueueController {
     state: PageState,
   ): Promise<void> {
     const task = await this.visibleTask(session, id);
-    const [casefile, staff, revealed, { policy }, isWorkingDay] = await Promise.all([
+    const [casefile, staff, revealed, { policy }, isWorkingDay, surveys] = await Promise.all([
       this.casefile.ofTask(id),
       this.users.names(),
       state.revealed ? Promise.resolve(state.revealed) : this.casefile.revealedTo(session.actor, id),
       this.catalog.current(),
       this.calendar.lookup(),
+      this.surveys(),
     ]);
+    const survey = surveys.get(task.response.survey);
     // The borrower's own time beside the phone, flagged inside quiet hours (a call at night).
     const now = this.clock.now();
     const borrowerTime = DateTime.fromJSDate(now, { zone: casefile.borrower.timeZone });
@@ -305,11 +314,18 @@ export class QueueController {
         session,
         locale: session.user.locale,
         section: 'queue',
-        title: `${this.pages.text(session.user.locale, 'task.title')} · ${casefile.borrower.externalId}`,
+        title: `${this.pages.text(session.user.locale, 'task.title')} · ${casefile.borrower.name ?? casefile.borrower.externalId}`,
       },
       {
-        task: { ...task, answersList: answerList(task.answers) },
-        casefile,
+        task: { ...task, answersList: answerList(task.answers, survey, session.user.locale) },
+        surveyTitle: survey?.title ?? null,
+        casefile: {
+          ...casefile,
+          previousResponses: casefile.previousResponses.map((r) => ({
+            ...r,
+            surveyTitle: surveys.get(r.survey)?.title ?? null,
+          })),
+        },
         assignee: task.assigneeId ? (staff.get(task.assigneeId) ?? '—') : null,
         working,
         supervisor,
@@ -334,10 +350,15 @@ export class QueueController {
   }
 }
 
-function answerList(answers: unknown): { question: string; value: string }[] {
+/** Each answer under its question's text in the reader's language (the id when the programme lost it). */
+function answerList(
+  answers: unknown,
+  survey: Survey | undefined,
+  locale: 'ru' | 'en',
+): { question: string; known: boolean; value: string }[] {
   if (!answers || typeof answers !== 'object') return [];
-  return Object.entries(answers as Record<string, unknown>).map(([question, value]) => ({
-    question,
-    value: String(value),
-  }));
+  return Object.entries(answers as Record<string, unknown>).map(([id, value]) => {
+    const text = survey?.questions.find((q) => q.id === id)?.text[locale];
+    return { question: text ?? id, known: text !== undefined, value: String(value) };
+  });
 }
