@@ -73,6 +73,17 @@ describe('the agent’s loop in the console', () => {
     const [{ id, version }] = (
       await sql.query(`SELECT id, version FROM callback_task WHERE status = 'in_progress'`)
     ).rows;
+    // The first try was logged at NOW: another one that does not get through counts ten minutes later.
+    clock.set(new Date(NOW.getTime() + 5 * 60_000));
+    await agent.get(`/console/tasks/${id}`);
+    const early = await agent.post(`/console/tasks/${id}/attempts`, {
+      version: String(version),
+      result: 'busy',
+    });
+    expect(early.status).toBe(409);
+    expect(early.text).toContain('Следующий недозвон засчитывается не раньше чем через 10 минут');
+    expect(early.text).toContain('data-testid="next-attempt"');
+    clock.set(new Date(NOW.getTime() + 15 * 60_000));
     await agent.get(`/console/tasks/${id}`);
     const next = await agent.post(`/console/tasks/${id}/attempts`, {
       version: String(version),

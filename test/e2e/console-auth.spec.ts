@@ -362,7 +362,10 @@ describe('console sign-in, sessions and access', () => {
     };
     const refused = await admin.post('/console/admin/policy', { ...form, dayOffEnd: '09:30' });
     expect(refused.status).toBe(422);
-    expect(refused.text).toContain('quietHours.dayOff');
+    // The field by its label and the rule in the reader's language (the user reads Russian).
+    expect(refused.text).toContain('Тихие часы в выходные');
+    expect(refused.text).toContain('время ЧЧ:ММ и более позднее ЧЧ:ММ');
+    expect(refused.text).toContain('value="09:30"');
     let { rows } = await sql.query(`SELECT cap_days FROM contact_policy`);
     expect(rows[0].cap_days).toBe(7);
     expect((await admin.post('/console/admin/policy', form)).status).toBe(303);

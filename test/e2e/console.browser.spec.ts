@@ -171,7 +171,7 @@ describe('the staff console in Chromium', () => {
       await page.waitForFunction(
         `[...document.querySelectorAll('canvas')].every((c) => c.width > 0 && c.height > 0)`,
       );
-      expect(await page.locator('[data-testid=kpi-csi]').innerText()).toMatch(/^\d\.\d{1,2}$/);
+      expect(await page.locator('[data-testid=kpi-csi] b').innerText()).toMatch(/^\d\.\d{1,2}$/);
       expect(await page.locator('[data-testid=trend-table] tbody tr').count()).toBeGreaterThanOrEqual(12);
       await page.screenshot({
         path: join(ARTIFACTS, `console-dashboard-${viewport.width}.png`),
@@ -223,7 +223,10 @@ describe('the staff console in Chromium', () => {
     await page.fill('[data-testid=intake-form] textarea[name=substance]', 'Коллектор звонил родственникам');
     // No reference: refused, and nothing typed is lost.
     await page.click('[data-testid=intake-form] button');
-    expect(await page.locator('[data-testid=form-error]').innerText()).toContain('regulatorRef');
+    // In the reader's words: the field by its label, the rule in Russian.
+    expect(await page.locator('[data-testid=form-error]').innerText()).toContain(
+      'Номер обращения у регулятора обязателен',
+    );
     expect(await page.inputValue('[data-testid=intake-form] textarea[name=substance]')).toBe(
       'Коллектор звонил родственникам',
     );
@@ -431,11 +434,11 @@ describe('the staff console in Chromium', () => {
       page.waitForURL(/notice=survey_revised/),
       page.click('[data-testid=survey-form] button'),
     ]);
-    expect(await page.locator('h1 + .badge').innerText()).toBe('CSI · v2');
+    expect(await page.locator('h1 + .badge').innerText()).toBe('CSI · Version 2');
     expect(await page.locator('[data-testid=email-preview-en]').textContent()).toContain(
       'How well did we sort out your question today?',
     );
-    const frame = page.frameLocator('iframe[title="Email en"]');
+    const frame = page.frameLocator('[data-testid=previews] div[lang=en] iframe');
     expect(await frame.locator('body').innerText()).toContain(
       'How well did we sort out your question today?',
     );

@@ -157,12 +157,12 @@ describe('callback queue and complaint workflow', () => {
     const [taskId] = await seedTasks(db.url, 1, { assigneeId: agent.id });
     let version = (await sql.query(`SELECT version FROM callback_task WHERE id = $1`, [taskId])).rows[0]
       .version;
-    for (const [n, result] of [
-      [0, 'no_answer'],
-      [0, 'busy'],
-      [3, 'no_answer'],
+    for (const [n, hour, result] of [
+      [0, 11, 'no_answer'],
+      [0, 13, 'busy'],
+      [3, 11, 'no_answer'],
     ] as const) {
-      clock.set(day(n, 11));
+      clock.set(day(n, hour));
       version = (await callbacks.logAttempt(agent, taskId!, version, { result })).version;
     }
     await expect(callbacks.close(agent, taskId!, version, 'unreachable')).rejects.toMatchObject({
@@ -171,6 +171,27 @@ describe('callback queue and complaint workflow', () => {
     clock.set(day(4, 11));
     version = (await callbacks.logAttempt(agent, taskId!, version, { result: 'wrong_number' })).version;
     expect((await callbacks.close(agent, taskId!, version, 'unreachable')).status).toBe('closed');
+  });
+
+  it('counts a call that did not get through again only ten minutes after the last attempt', async () => {
+    const [taskId] = await seedTasks(db.url, 1, { assigneeId: agent.id });
+    let version = (await sql.query(`SELECT version FROM callback_task WHERE id = $1`, [taskId])).rows[0]
+      .version;
+    clock.set(day(5, 11));
+    version = (await callbacks.logAttempt(agent, taskId!, version, { result: 'no_answer' })).version;
+    clock.set(new Date(day(5, 11).getTime() + 9 * 60_000));
+    await expect(callbacks.logAttempt(agent, taskId!, version, { result: 'busy' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    // A conversation is never held back: the borrower may call in between.
+    const reached = await callbacks.logAttempt(agent, taskId!, version, { result: 'reached' });
+    clock.set(new Date(day(5, 11).getTime() + 20 * 60_000));
+    await callbacks.logAttempt(agent, taskId!, reached.version, { result: 'no_answer' });
+    const { rows } = await sql.query(
+      `SELECT result FROM callback_attempt WHERE task_id = $1 ORDER BY attempted_at`,
+      [taskId],
+    );
+    expect(rows.map((r) => r.result)).toEqual(['no_answer', 'reached', 'no_answer']);
   });
 
   it('refuses a stale version with 409 stale_version and changes nothing', async () => {

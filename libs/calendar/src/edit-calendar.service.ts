@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
-import { DomainException, isIsoDate, ValidationFailedException } from '@app/core';
+import { DomainException, isIsoDate, isPlainText, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { CalendarDayKind, isWorkingKind } from './calendar-day';
 import { WorkingCalendar } from './working-calendar.service';
@@ -34,7 +34,7 @@ export class EditCalendar {
     if (!(KINDS as readonly string[]).includes(input.kind))
       errors.push({ path: 'kind', message: `must be one of ${KINDS.join(', ')}` });
     const note = input.note?.trim() || null;
-    if (note && (note.length > 200 || /[\u0000-\u001f]/.test(note)))
+    if (note && (note.length > 200 || !isPlainText(note)))
       errors.push({ path: 'note', message: 'must be at most 200 printable characters' });
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const working = input.kind === 'workday' || isWorkingKind(input.kind as CalendarDayKind);

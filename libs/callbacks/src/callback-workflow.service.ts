@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
-import { Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
+import { Clock, DomainException, FieldError, isPlainText, ValidationFailedException } from '@app/core';
 import { queryRows } from '@app/database';
 import { DataSource } from 'typeorm';
 import { changeTask, requireStaff, requireTaskOwner, TaskRow } from './task-change';
@@ -12,6 +12,12 @@ export const ATTEMPT_RESULTS = ['reached', 'no_answer', 'busy', 'wrong_number', 
 export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
 /** Unsuccessful attempts on different working days before a task may be closed as unreachable. */
 export const UNREACHABLE_AFTER_ATTEMPTS = 3;
+/**
+ * A call that did not get through counts again only this long after the last attempt: three "no
+ * answer" clicks in a minute are one try, not three (and would let a task be closed as unreachable).
+ */
+export const MINUTES_BETWEEN_ATTEMPTS = 10;
+const UNSUCCESSFUL: readonly string[] = ['no_answer', 'busy'];
 
 export interface TaskSummary {
   id: string;
@@ -136,7 +142,7 @@ export class CallbackWorkflow {
     if (!(ATTEMPT_RESULTS as readonly string[]).includes(input.result))
       errors.push({ path: 'result', message: `must be one of ${ATTEMPT_RESULTS.join(', ')}` });
     const note = input.note?.trim() || null;
-    if (note && (note.length > 2000 || /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(note)))
+    if (note && (note.length > 2000 || !isPlainText(note, 'multiline')))
       errors.push({ path: 'note', message: 'must be at most 2000 printable characters' });
     let callBackAt: Date | null = null;
     if (input.result === 'call_back_later') {
@@ -156,10 +162,22 @@ export class CallbackWorkflow {
         version,
         'callback_task.attempt_logged',
         now,
-        (t) => {
+        async (t) => {
           requireTaskOwner(actor, t);
           if (t.status !== 'in_progress')
             throw new DomainException('conflict', 'Attempts are logged on a task in progress.');
+          if (UNSUCCESSFUL.includes(input.result)) {
+            const last: { at: Date | null }[] = await manager.query(
+              `SELECT max(attempted_at) AS at FROM callback_attempt WHERE task_id = $1`,
+              [t.id],
+            );
+            const since = last[0]?.at ? now.getTime() - last[0].at.getTime() : Number.POSITIVE_INFINITY;
+            if (since < MINUTES_BETWEEN_ATTEMPTS * 60_000)
+              throw new DomainException(
+                'conflict',
+                `Another unsuccessful call counts ${MINUTES_BETWEEN_ATTEMPTS} minutes after the last attempt.`,
+              );
+          }
           return {
             attempt_count: t.attempt_count + 1,
             first_contact_at: input.result === 'reached' ? (t.first_contact_at ?? now) : t.first_contact_at,

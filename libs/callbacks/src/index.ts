@@ -4,7 +4,12 @@ export { callbackPriority } from './callback-priority';
 export { CallbackTaskOpener } from './callback-task-opener.service';
 export { CallbackTaskQueries } from './callback-task-queries.service';
 export type { TaskListFilters } from './callback-task-queries.service';
-export { ATTEMPT_RESULTS, CallbackWorkflow } from './callback-workflow.service';
+export {
+  ATTEMPT_RESULTS,
+  CallbackWorkflow,
+  MINUTES_BETWEEN_ATTEMPTS,
+  UNREACHABLE_AFTER_ATTEMPTS,
+} from './callback-workflow.service';
 export { CallbacksModule } from './callbacks.module';
 export { SweepOverdueTasks } from './sweep-overdue-tasks.use-case';
 export { changeTask, requireStaff, requireTaskOwner } from './task-change';

@@ -4,7 +4,15 @@ import { Actor, AuditService, AuditAction } from '@app/audit';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { changeTask, requireStaff, requireTaskOwner } from '@app/callbacks';
 import { AppConfig } from '@app/config';
-import { Clock, DomainException, FieldError, isIsoDate, isUuid, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  DomainException,
+  FieldError,
+  isIsoDate,
+  isPlainText,
+  isUuid,
+  ValidationFailedException,
+} from '@app/core';
 import { DateTime } from 'luxon';
 import { versionedUpdate } from '@app/database';
 import { MessageOutbox } from '@app/messaging';
@@ -36,8 +44,6 @@ export interface ComplaintSummary {
   onTime: boolean | null;
 }
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 function text(
   errors: FieldError[],
   path: string,
@@ -49,7 +55,7 @@ function text(
     if (required) errors.push({ path, message: 'is required' });
     return null;
   }
-  if (typeof value !== 'string' || value.length > max || CONTROL.test(value)) {
+  if (typeof value !== 'string' || value.length > max || !isPlainText(value, 'multiline')) {
     errors.push({ path, message: `must be text of at most ${max} characters` });
     return null;
   }

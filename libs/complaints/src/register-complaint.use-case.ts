@@ -11,7 +11,7 @@ import {
   DomainException,
   FieldError,
   isIsoDate,
-  isStorableText,
+  isPlainText,
   ValidationFailedException,
 } from '@app/core';
 import { advisoryLockKey, lockedTransaction } from '@app/database';
@@ -60,7 +60,6 @@ const EARLIEST_RECEIPT = Date.UTC(2000, 0, 1);
 const FUTURE_SKEW_MS = 5 * 60_000;
 const REGISTER_NO = /^\d{4}-\d{6}$/;
 /** Control characters other than tab and line breaks: a letter's text keeps its paragraphs, nothing else. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 function conflict(): DomainException {
   return new DomainException(
@@ -170,7 +169,7 @@ export class RegisterComplaint {
     const errors: FieldError[] = [];
     const optionalText = (path: string, value: unknown, max: number) => {
       if (value === undefined || value === null) return;
-      if (typeof value !== 'string' || value.length > max || !isStorableText(value))
+      if (typeof value !== 'string' || value.length > max || !isPlainText(value))
         errors.push({ path, message: `must be text of at most ${max} characters` });
     };
     if (!(INTAKE_CHANNELS as readonly string[]).includes(input.channel))
@@ -197,12 +196,7 @@ export class RegisterComplaint {
         errors.push({ path: 'regulatorDueAt', message: 'must not be before the complaint was received' });
     }
     const substance = typeof input.substance === 'string' ? input.substance.trim() : '';
-    if (
-      substance.length === 0 ||
-      substance.length > MAX_SUBSTANCE ||
-      !isStorableText(substance) ||
-      CONTROL.test(substance)
-    )
+    if (substance.length === 0 || substance.length > MAX_SUBSTANCE || !isPlainText(substance, 'multiline'))
       errors.push({ path: 'substance', message: `must be text of 1 to ${MAX_SUBSTANCE} characters` });
     if (input.category && !(COMPLAINT_CATEGORIES as readonly string[]).includes(input.category))
       errors.push({ path: 'category', message: `must be one of ${COMPLAINT_CATEGORIES.join(', ')}` });

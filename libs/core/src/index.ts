@@ -10,6 +10,7 @@ export {
 } from './domain.exception';
 export type { ErrorCode, FieldError } from './domain.exception';
 export { isIsoDate, isStorableText, isUuid } from './ids';
+export { isPlainText } from './plain-text';
 export { decodeCursor, encodeCursor } from './keyset-cursor';
 export { AppLogger, LoggingModule, ROUTE_PATTERN, errorForLog } from './logging.module';
 export { projectRoot } from './project-root';

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import {
   Clock,
+  isPlainText,
   isUuid,
   NotFoundException,
   randomToken,
@@ -54,7 +55,7 @@ export class ApiKeyService {
   ): Promise<CreatedApiKey> {
     const name = input.name?.trim() ?? '';
     const errors = [];
-    if (name.length === 0 || name.length > 100 || /[\u0000-\u001f]/.test(name)) {
+    if (name.length === 0 || name.length > 100 || !isPlainText(name)) {
       errors.push({ path: 'name', message: 'must be 1 to 100 printable characters' });
     }
     const scopes = [...new Set(input.scopes)];

@@ -2,13 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackTaskOpener } from '@app/callbacks';
 import { WebhookOutbox } from '@app/webhooks';
-import {
-  Clock,
-  DomainException,
-  isStorableText,
-  NotFoundException,
-  ValidationFailedException,
-} from '@app/core';
+import { Clock, DomainException, isPlainText, NotFoundException, ValidationFailedException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { tagComment } from './comment-tags';
 import { scoreAnswers } from './scoring';
@@ -52,7 +46,7 @@ export function checkComment(comment: string | null | undefined): string | null 
     throw new ValidationFailedException([
       { path: 'comment', message: `must be at most ${COMMENT_MAX_LENGTH} characters` },
     ]);
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) || !isStorableText(text)) {
+  if (!isPlainText(text, 'multiline')) {
     throw new ValidationFailedException([
       { path: 'comment', message: 'must not contain control characters' },
     ]);

@@ -5,10 +5,13 @@ import {
   BorrowerCasefile,
   CallbackTaskQueries,
   CallbackWorkflow,
+  MINUTES_BETWEEN_ATTEMPTS,
   TaskListFilters,
+  UNREACHABLE_AFTER_ATTEMPTS,
 } from '@app/callbacks';
 import { COMPLAINT_CATEGORIES, ComplaintWorkflow, RECEIVED_VIA } from '@app/complaints';
 import { nextAllowedSendTime, WorkingCalendar } from '@app/calendar';
+import { AppConfig } from '@app/config';
 import { Clock, FieldError, NotFoundException } from '@app/core';
 import { StaffSession, StaffUserService } from '@app/identity';
 import { Survey, SurveyCatalog } from '@app/surveys';
@@ -53,6 +56,7 @@ export class QueueController {
     private readonly pages: ConsoleRenderer,
     private readonly catalog: SurveyCatalog,
     private readonly calendar: WorkingCalendar,
+    private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -303,6 +307,21 @@ export class QueueController {
     const now = this.clock.now();
     const borrowerTime = DateTime.fromJSDate(now, { zone: casefile.borrower.timeZone });
     const quiet = nextAllowedSendTime(now, casefile.borrower.timeZone, isWorkingDay, policy.quietHours) > now;
+    // Progress to "unreachable": unsuccessful attempts on different working days, in the lender's zone.
+    const unsuccessfulDays = new Set(
+      task.attemptsLog
+        .filter((a) => a.result !== 'reached')
+        .map((a) => DateTime.fromISO(a.attemptedAt, { zone: this.config.lenderTimeZone }).toISODate()!)
+        .filter((day) => isWorkingDay(day)),
+    ).size;
+    const lastAttempt = task.attemptsLog.reduce<string | null>(
+      (latest, a) => (latest === null || a.attemptedAt > latest ? a.attemptedAt : latest),
+      null,
+    );
+    const nextUnsuccessfulAt =
+      lastAttempt && new Date(lastAttempt).getTime() + MINUTES_BETWEEN_ATTEMPTS * 60_000 > now.getTime()
+        ? new Date(new Date(lastAttempt).getTime() + MINUTES_BETWEEN_ATTEMPTS * 60_000).toISOString()
+        : null;
     const mine = task.assigneeId === session.user.id;
     const supervisor = session.user.role !== 'agent';
     const working = task.status === 'in_progress' && (mine || supervisor);
@@ -335,6 +354,12 @@ export class QueueController {
             ? await this.users.assignable()
             : null,
         attemptResults: ATTEMPT_RESULTS,
+        unreachable: {
+          days: unsuccessfulDays,
+          needed: UNREACHABLE_AFTER_ATTEMPTS,
+          ready: unsuccessfulDays >= UNREACHABLE_AFTER_ATTEMPTS,
+        },
+        nextUnsuccessfulAt,
         receivedVia: RECEIVED_VIA,
         categories: COMPLAINT_CATEGORIES,
         suggestedCategory: task.tags.find((t) => t !== 'other') ?? 'other',

@@ -2,13 +2,8 @@ import { registerDecorator, ValidationOptions } from 'class-validator';
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { FieldError, isStorableText } from '@app/core';
+import { FieldError, isPlainText } from '@app/core';
 import { flattenValidationErrors } from './validation.pipe';
-
-// Control characters (C0, DEL, C1) and bidirectional overrides/isolates: never legitimate in our text fields.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-// Identifiers additionally refuse invisible format characters (zero-width, BOM) and spaces at the ends.
-const UNSAFE_ID = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 
 /** Printable text: no control characters or direction overrides (identifiers: no invisible characters either). */
 export function IsSafeText(
@@ -27,12 +22,7 @@ export function IsSafeText(
         ...validationOptions,
       },
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          isStorableText(value) &&
-          (options.identifier
-            ? !UNSAFE_ID.test(value) && value.trim() === value && value.length > 0
-            : !UNSAFE.test(value)),
+        validate: (value: unknown) => isPlainText(value, options.identifier ? 'identifier' : 'line'),
       },
     });
 }
