@@ -36,7 +36,14 @@ describe('admin forms keep what was typed when refused', () => {
   const count = async (table: string) =>
     Number((await sql.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
 
-  it.each([
+  it.each<{
+    form: string;
+    page: string;
+    table: string;
+    body: Record<string, string | string[]>;
+    kept: string[];
+    named: string;
+  }>([
     {
       form: '/console/admin/users',
       page: '/console/admin',
@@ -60,7 +67,7 @@ describe('admin forms keep what was typed when refused', () => {
       form: '/console/admin/api-keys',
       page: '/console/admin/api-keys',
       table: 'api_key',
-      body: { name: 'CRM', scopes: [] as string[] },
+      body: { name: 'CRM', scopes: [] },
       kept: ['value="CRM"'],
       named: 'Права',
     },
