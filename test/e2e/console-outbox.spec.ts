@@ -16,6 +16,7 @@ describe('the console Outbox', () => {
   let api: RunningApi;
   let sql: Client;
   let expert: ConsoleClient;
+  let key: string;
 
   beforeAll(async () => {
     api = await startTestApi({ clock });
@@ -26,9 +27,8 @@ describe('the console Outbox', () => {
       password: PASSWORD,
       locale: 'en',
     });
-    const key = (
-      await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'crm', scopes: ['events:write'] })
-    ).secret;
+    key = (await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'crm', scopes: ['events:write'] }))
+      .secret;
     for (const [externalId, borrower] of [
       ['outbox-sms', { externalId: 'ob-1', phone: '+79990001111', email: undefined }],
       ['outbox-email', { externalId: 'ob-2', phone: undefined, email: 'reader@example.ru' }],
@@ -107,5 +107,37 @@ describe('the console Outbox', () => {
     const { rows } = await sql.query(`SELECT id FROM message WHERE channel = 'email' LIMIT 1`);
     expect((await expert.post(`/console/outbox/${rows[0].id}/reply`, { body: '5' })).status).toBe(404);
     expect(page.status).toBe(200);
+  });
+
+  it('lists the surveys still waiting for their send time, soonest first, with when they will go', async () => {
+    // 23:30 in Moscow: quiet hours, so the SMS waits for the morning instead of appearing as sent.
+    clock.set(new Date('2026-11-18T20:30:00Z'));
+    const posted = await request(`${api.baseUrl}/api/v1/contact-events`, {
+      method: 'POST',
+      json: contactEvent({
+        externalId: 'outbox-night',
+        occurredAt: '2026-11-18T23:25:00+03:00',
+        touchpoint: 'chat',
+        borrower: { externalId: 'ob-3', phone: '+79990003333', email: undefined, timeZone: 'Europe/Moscow' },
+      }),
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(posted.status).toBe(202);
+    await api.app.get(DispatchInvitations).dispatchDue();
+    // Hours have passed since the last page: the session has gone idle.
+    await expert.signIn('expert@lender.test', PASSWORD);
+    const page = await expert.get('/console/outbox');
+    expect(page.text).toContain('data-testid="outbox-scheduled"');
+    const rows = page.text.match(/<tr data-testid="scheduled-message">[\s\S]*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(1);
+    // 08:00 the next morning (the end of the quiet hours) in the reader's zone, masked, the programme by name.
+    expect(rows[0]).toContain('19.11.2026 08:00');
+    expect(rows[0]).toContain('+79•••••••33');
+    expect(rows[0]).toContain('Service satisfaction after a support contact');
+    // Once it is sent it leaves the list.
+    clock.set(new Date('2026-11-19T05:05:00Z'));
+    await api.app.get(DispatchInvitations).dispatchDue();
+    await expert.signIn('expert@lender.test', PASSWORD);
+    expect((await expert.get('/console/outbox')).text).not.toContain('data-testid="outbox-scheduled"');
   });
 });

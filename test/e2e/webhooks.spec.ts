@@ -3,11 +3,12 @@ import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { SYSTEM_ACTOR } from '@app/audit';
 import { FixedClock } from '@app/core';
-import { ApiKeyService } from '@app/identity';
+import { ApiKeyService, StaffUserService } from '@app/identity';
 import { DispatchInvitations } from '@app/messaging';
 import { DeliverWebhooks, signWebhook, WebhookEndpoints } from '@app/webhooks';
 import { contactEvent } from '../factories/contact-event.factory';
 import { RunningApi, startTestApi } from '../support/api-app';
+import { ConsoleClient } from '../support/console-client';
 import { request } from '../support/http';
 
 interface Received {
@@ -192,5 +193,64 @@ describe('outbound webhooks', () => {
     expect(
       (await sql.query(`SELECT secret_sealed FROM webhook_endpoint`)).rows.map((r) => r.secret_sealed).join(),
     ).not.toContain(secret.slice(6, 20));
+  });
+
+  it('shows an admin each endpoint’s refusals and its delivery log, and sends a signed test event on request', async () => {
+    await api.app.get(StaffUserService).create(SYSTEM_ACTOR, {
+      email: 'admin@lender.test',
+      name: 'Ада',
+      role: 'admin',
+      password: 'long-enough-password',
+    });
+    const admin = new ConsoleClient(api.baseUrl);
+    await admin.signIn('admin@lender.test', 'long-enough-password');
+    const [{ id }] = (await sql.query(`SELECT id FROM webhook_endpoint ORDER BY created_at LIMIT 1`)).rows;
+
+    // The receiver refuses: the list says so at once, not "0 failed" until the 24 hours are over.
+    receiver.statuses = [500];
+    const list = await admin.get('/console/admin/webhooks');
+    await admin.post(`/console/admin/webhooks/${id}/test`);
+    await api.app.get(DeliverWebhooks).execute();
+    const refused = await admin.get('/console/admin/webhooks');
+    expect(refused.text).toMatch(
+      /data-testid="last-delivery"><span class="badge bad">Отклонена · 500<\/span>/,
+    );
+    expect(refused.text).toMatch(/<span class="bad"><b>1<\/b> повторяется<\/span>/);
+    expect(list.status).toBe(200);
+
+    // The retry goes through, signed like every delivery, with the same id; the log shows both answers.
+    clock.set(
+      (await sql.query(`SELECT max(next_attempt_at) AS at FROM webhook_delivery WHERE status = 'pending'`))
+        .rows[0].at,
+    );
+    receiver.received.length = 0;
+    await api.app.get(DeliverWebhooks).execute();
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = receiver.received;
+    expect(JSON.parse(delivery!.body)).toMatchObject({ type: 'webhook.test', data: { test: true } });
+    const signature = signWebhook(
+      secret,
+      delivery!.headers['webhook-id'] as string,
+      Number(delivery!.headers['webhook-timestamp']),
+      delivery!.body,
+    );
+    expect(delivery!.headers['webhook-signature']).toBe(signature);
+    const log = await admin.get(`/console/admin/webhooks/${id}`);
+    expect(log.text).toContain('data-testid="delivery-log"');
+    expect(log.text).toMatch(/Тестовое событие<\/td>\s*<td data-label="Статус">Доставлена/);
+    expect(log.text).toMatch(/<td data-label="Попыток">2<\/td>\s*<td data-label="Ответ получателя">HTTP 200/);
+    const audited = await sql.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'webhook_endpoint.tested' AND entity_id = $1`,
+      [id],
+    );
+    expect(audited.rows[0].n).toBe(1);
+    // Without a session nothing is sent: the sign-in page, and still one test delivery.
+    expect((await new ConsoleClient(api.baseUrl).post(`/console/admin/webhooks/${id}/test`)).status).toBe(
+      303,
+    );
+    const tests = await sql.query(
+      `SELECT count(*)::int AS n FROM webhook_delivery WHERE event_type = 'webhook.test'`,
+    );
+    expect(tests.rows[0].n).toBe(1);
   });
 });

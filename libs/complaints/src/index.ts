@@ -6,7 +6,7 @@ export {
   overdueCondition as complaintOverdueCondition,
 } from './complaint-deadline';
 export { ComplaintQueries, WORK_LIST_VIEWS } from './complaint-queries.service';
-export type { ComplaintDetail, ComplaintListItem } from './complaint-queries.service';
+export type { ComplaintDetail, ComplaintFilters, ComplaintListItem } from './complaint-queries.service';
 export { ComplaintWorkflow } from './complaint-workflow.service';
 export {
   CLASSIFICATIONS,

@@ -1,0 +1,125 @@
+import { SYSTEM_ACTOR } from '@app/audit';
+import { CallbackTaskQueries, TaskListFilters } from '@app/callbacks';
+import { ComplaintFilters, ComplaintQueries } from '@app/complaints';
+import { FixedClock } from '@app/core';
+import { DemoCredentials, DemoDataService } from '@app/demo';
+import { RunningApi, startTestApi } from '../support/api-app';
+import { ConsoleClient } from '../support/console-client';
+
+/** Handlebars' HTML escaping undone, for reading attributes back. */
+const unescape = (html: string) =>
+  html
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&');
+
+const PERIOD = { from: '2026-08-21', to: '2026-11-18' };
+
+/**
+ * The dashboard on the demo history agrees with the pages its tiles open: the overdue callbacks with
+ * the queue (filters included), the complaints with the register; a filter moves every figure it
+ * concerns; and an open overdue complaint counts against "answered on time".
+ */
+describe('the dashboard agrees with the queue and the register', () => {
+  const clock = new FixedClock(new Date('2026-11-18T09:00:00Z'));
+  let api: RunningApi;
+  let demo: DemoCredentials;
+  let expert: ConsoleClient;
+
+  beforeAll(async () => {
+    api = await startTestApi({ clock });
+    demo = await api.app.get(DemoDataService).seedDemo();
+    const login = demo.logins.find((l) => l.role === 'expert')!;
+    expert = new ConsoleClient(api.baseUrl);
+    await expert.signIn(login.email, login.password);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  async function dashboard(extra: Record<string, string> = {}) {
+    const page = await expert.get(`/console/dashboard?${new URLSearchParams({ ...PERIOD, ...extra })}`);
+    expect(page.status).toBe(200);
+    const tile = (id: string) => {
+      const match = new RegExp(
+        `<(?:a|div) class="kpi[^"]*"(?: href="([^"]*)")? data-testid="kpi-${id}">\\s*<b data-value="([^"]*)"`,
+      ).exec(page.text);
+      if (!match) throw new Error(`no tile ${id}`);
+      return { href: match[1] ? unescape(match[1]) : null, value: Number(match[2]) };
+    };
+    return { text: page.text, tile };
+  }
+
+  async function queueCount(filters: TaskListFilters): Promise<number> {
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await api.app.get(CallbackTaskQueries).list({ ...filters, limit: 200, cursor });
+      total += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return total;
+  }
+
+  async function registerCount(filters: ComplaintFilters): Promise<number> {
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await api.app.get(ComplaintQueries).list(SYSTEM_ACTOR, { ...filters, limit: 200, cursor });
+      total += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return total;
+  }
+
+  it('counts the overdue callbacks the queue lists, with the same touchpoint filter, and links to that list', async () => {
+    const all = await dashboard();
+    const collection = await dashboard({ touchpoint: 'collection' });
+    const overdueAll = all.tile('overdue-callbacks');
+    const overdueCollection = collection.tile('overdue-callbacks');
+    expect(overdueAll.value).toBe(await queueCount({ overdue: true }));
+    expect(overdueCollection.value).toBe(await queueCount({ overdue: true, touchpoint: 'collection' }));
+    expect(overdueCollection.value).toBeLessThan(overdueAll.value);
+    expect(overdueCollection.href).toBe('/console/queue?tab=all&overdue=1&touchpoint=collection');
+    expect((await expert.get(overdueCollection.href!)).status).toBe(200);
+  });
+
+  it('counts the complaints the register lists for the period, from every channel, and links to it', async () => {
+    const { tile } = await dashboard();
+    const complaints = tile('complaints');
+    expect(complaints.value).toBe(await registerCount(PERIOD));
+    expect(await registerCount({ ...PERIOD, channel: 'letter' })).toBeGreaterThan(0);
+    expect(complaints.href).toBe(`/console/complaints?from=${PERIOD.from}&to=${PERIOD.to}`);
+  });
+
+  it('counts an open overdue complaint as late, and says how many there are', async () => {
+    const { tile, text } = await dashboard();
+    const overdue = await registerCount({ ...PERIOD, overdue: true });
+    expect(overdue).toBeGreaterThan(0);
+    const resolved = await registerCount({ ...PERIOD, status: 'resolved' });
+    const onTime = tile('on-time');
+    // On time of (resolved + open overdue): never the share of resolved alone.
+    expect(onTime.value).toBeLessThanOrEqual(Math.round((resolved / (resolved + overdue)) * 1000) / 10);
+    expect(text).toMatch(new RegExp(`data-testid="kpi-on-time">[\\s\\S]*?${overdue} open and overdue`));
+    expect(onTime.href).toBe('/console/complaints/work?view=overdue');
+  });
+
+  it('moves the categories with the touchpoint filter, and shows every answer count behind the trend', async () => {
+    const all = await dashboard();
+    const collection = await dashboard({ touchpoint: 'collection' });
+    const categories = (text: string) =>
+      JSON.parse(
+        unescape(
+          /<h2>Complaint categories[^<]*<\/h2><div class="chart"><canvas data-chart="([^"]*)"/.exec(
+            text,
+          )![1]!,
+        ),
+      ) as { datasets: { data: number[] }[] };
+    const sum = (spec: { datasets: { data: number[] }[] }) =>
+      spec.datasets[0]!.data.reduce((a, b) => a + b, 0);
+    expect(sum(categories(collection.text))).toBeLessThan(sum(categories(all.text)));
+    // The trend table names what it counts: answers per metric, in their own columns.
+    expect(all.text).toContain('<th>Answers, CSI</th>');
+    expect(all.text).toContain('<th>Answers, NPS</th>');
+  });
+});
