@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FixedClock } from '@app/core';
@@ -15,6 +15,7 @@ const ROLES = ['agent', 'expert', 'compliance', 'admin'] as const;
 const NOT_A_PAGE = /\/(assets|logout|export|attachments)\b|\.(csv|xlsx)\b|[?&]format=/;
 const PAGES_PER_ROLE = 150;
 const PHONE = { width: 390, height: 844 };
+const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts');
 
 /**
  * Latin words a Russian page may carry: the ones the Russian locale itself uses (Resonance, NPS, SMS,
@@ -98,7 +99,7 @@ function postForms(html: string): PostForm[] {
  * names, identifiers) or written in another language (`lang="en"`: a survey's English texts); and
  * whether the page is wider than the window.
  */
-async function reading(page: Page): Promise<{ text: string; overflow: number }> {
+async function reading(page: Page): Promise<{ text: string; overflow: number; clipped: string[] }> {
   return page.evaluate(`(() => {
     const body = document.body.cloneNode(true);
     body.querySelectorAll('[translate="no"], [lang]:not([lang="ru"]), script, style, template').forEach((e) => e.remove());
@@ -110,9 +111,15 @@ async function reading(page: Page): Promise<{ text: string; overflow: number }> 
     document.documentElement.appendChild(body);
     const text = body.innerText;
     body.remove();
+    // A box whose content runs past its edge (a navigation scrolled sideways, a table cut off) hides
+    // part of the page as surely as a page wider than the window. Form controls scroll their own text.
+    const clipped = [...document.body.querySelectorAll('*')]
+      .filter((e) => !e.matches('input, select, textarea, option, canvas, iframe') && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+      .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''));
     return {
       text: [text, ...words, document.title].join(' '),
-      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      overflow: Math.max(document.documentElement.scrollWidth - window.innerWidth, clipped.length ? 1 : 0),
+      clipped,
     };
   })()`);
 }
@@ -125,6 +132,7 @@ describe('the Russian console says everything in Russian and fits a phone', () =
   let browser: Browser;
 
   beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
     api = await startTestApi({ clock, env: { LENDER_NAME: LENDER } });
     demo = await api.app.get(DemoDataService).seedDemo();
     sql = new Client({ connectionString: api.db.url });
@@ -168,13 +176,13 @@ describe('the Russian console says everything in Russian and fits a phone', () =
       const queue = ['/console'];
       const forms = new Map<string, PostForm>();
       const foreign: { url: string; words: string[] }[] = [];
-      const wide: { url: string; overflow: number }[] = [];
+      const wide: { url: string; overflow: number; clipped: string[] }[] = [];
       const broken: string[] = [];
       const look = async (url: string) => {
-        const { text, overflow } = await reading(page);
+        const { text, overflow, clipped } = await reading(page);
         const words = foreignWords(text);
         if (words.length > 0) foreign.push({ url, words });
-        if (overflow > 0) wide.push({ url, overflow });
+        if (overflow > 0) wide.push({ url, overflow, clipped });
       };
       let pages = 0;
       while (queue.length > 0 && pages < PAGES_PER_ROLE) {
@@ -186,6 +194,11 @@ describe('the Russian console says everything in Russian and fits a phone', () =
         if (answer!.status() !== 200) broken.push(`${answer!.status()} ${url}`);
         pages += 1;
         await look(url);
+        // Every page as the reader sees it on the phone, for a person to look at (test/artifacts).
+        await page.screenshot({
+          path: join(ARTIFACTS, `walk-ru-390-${role}-${pattern(url).replace(/[^a-z0-9]+/gi, '-')}.png`),
+          fullPage: true,
+        });
         const html = await page.content();
         queue.push(...links(html));
         for (const form of postForms(html))

@@ -90,6 +90,11 @@ describe('the dashboard agrees with the queue and the register', () => {
     expect(complaints.value).toBe(await registerCount(PERIOD));
     expect(await registerCount({ ...PERIOD, channel: 'letter' })).toBeGreaterThan(0);
     expect(complaints.href).toBe(`/console/complaints?from=${PERIOD.from}&to=${PERIOD.to}`);
+    // Each tile says what it counts.
+    const { text } = await dashboard();
+    expect(text).toMatch(
+      /data-testid="kpi-complaints">\s*<b[^>]*>[^<]*<\/b><span>Complaints registered<\/span>/,
+    );
   });
 
   it('counts an open overdue complaint as late, and says how many there are', async () => {

@@ -23,7 +23,7 @@ export interface Tile {
   id: string;
   value: number | null;
   unit: string;
-  label: string;
+  caption: string;
   /** "on 13 answers": what the figure stands on. */
   basis: string | null;
   href: string | null;
@@ -272,11 +272,11 @@ function tile(
   id: string,
   value: number | null,
   unit: string,
-  label: string,
+  caption: string,
   basis: string | null,
   href: string | null,
 ): Tile {
-  return { id, value, unit, label, basis, href, bad: false };
+  return { id, value, unit, caption, basis, href, bad: false };
 }
 
 /** A period's first day as the reader names it: the week "16.11", the month "ноябрь 2026". */
