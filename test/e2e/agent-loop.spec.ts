@@ -79,10 +79,14 @@ describe('the agent’s loop in the console', () => {
     const early = await agent.post(`/console/tasks/${id}/attempts`, {
       version: String(version),
       result: 'busy',
+      note: 'Сбросил, перезвонить после обеда',
     });
     expect(early.status).toBe(409);
     expect(early.text).toContain('Следующий недозвон засчитывается не раньше чем через 10 минут');
     expect(early.text).toContain('data-testid="next-attempt"');
+    // The refused call keeps what was typed.
+    expect(early.text).toContain('>Сбросил, перезвонить после обеда</textarea>');
+    expect(early.text).toContain('value="busy" required checked');
     clock.set(new Date(NOW.getTime() + 15 * 60_000));
     await agent.get(`/console/tasks/${id}`);
     const next = await agent.post(`/console/tasks/${id}/attempts`, {

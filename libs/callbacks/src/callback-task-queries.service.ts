@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Actor } from '@app/audit';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Clock,
@@ -55,6 +56,15 @@ export interface TaskListItem {
   borrower: { externalId: string; name: string | null };
   version: number;
 }
+
+/** A task with its answer, calls and complaint: the task page and `GET /api/v1/callback-tasks/:id`. */
+export type TaskDetail = TaskListItem & {
+  attemptsLog: { result: string; note: string | null; attemptedAt: string; callBackAt: string | null }[];
+  complaint: { id: string; registerNo: string; status: string } | null;
+  comment: string | null;
+  answers: Record<string, number>;
+  event: { externalId: string; touchpoint: string; occurredAt: string; agentRef: string | null };
+};
 
 const STATUSES = ['open', 'in_progress', 'complaint', 'closed'];
 
@@ -190,15 +200,23 @@ export class CallbackTaskQueries {
     }));
   }
 
-  async get(id: string): Promise<
-    TaskListItem & {
-      attemptsLog: { result: string; note: string | null; attemptedAt: string; callBackAt: string | null }[];
-      complaint: { id: string; registerNo: string; status: string } | null;
-      comment: string | null;
-      answers: Record<string, number>;
-      event: { externalId: string; touchpoint: string; occurredAt: string; agentRef: string | null };
-    }
-  > {
+  /**
+   * A task as this person may see it: agents open tasks in the open queue and their own; to them any
+   * other task is not there at all. Everyone else sees every task.
+   */
+  async getFor(actor: Actor, id: string): Promise<TaskDetail> {
+    const task = await this.get(id);
+    if (
+      actor.type === 'staff' &&
+      actor.role === 'agent' &&
+      task.status !== 'open' &&
+      task.assigneeId !== actor.id
+    )
+      throw new NotFoundException('The callback task');
+    return task;
+  }
+
+  async get(id: string): Promise<TaskDetail> {
     if (!isUuid(id)) throw new NotFoundException('The callback task');
     const page = await this.db.query(
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,

@@ -1,9 +1,10 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
 export { BorrowerCasefile, maskEmail, maskPhone } from './borrower-casefile.service';
+export type { Casefile } from './borrower-casefile.service';
 export { callbackPriority } from './callback-priority';
 export { CallbackTaskOpener } from './callback-task-opener.service';
 export { CallbackTaskQueries } from './callback-task-queries.service';
-export type { TaskListFilters } from './callback-task-queries.service';
+export type { TaskDetail, TaskListFilters } from './callback-task-queries.service';
 export {
   ATTEMPT_RESULTS,
   CallbackWorkflow,

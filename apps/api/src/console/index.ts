@@ -16,6 +16,7 @@ import { DashboardController } from './dashboard.controller';
 import { OutboxController } from './outbox.controller';
 import { QueueController } from './queue.controller';
 import { SearchController } from './search.controller';
+import { TaskPageController } from './task-page.controller';
 import { SessionController, SignInController } from './sign-in.controller';
 
 /** The staff console under /console: server-rendered pages, one controller per area. */
@@ -24,6 +25,7 @@ export const CONSOLE_CONTROLLERS = [
   SignInController,
   SessionController,
   QueueController,
+  TaskPageController,
   ComplaintWorkController,
   ComplaintsPagesController,
   DashboardController,
