@@ -11,7 +11,9 @@ import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleRenderer } from './console-renderer.service';
 import { ComplaintWorkController } from './complaint-work.controller';
 import { ConsoleNotFoundController } from './console-not-found.controller';
-import { ComplaintsPagesController } from './complaints-pages.controller';
+import { ComplaintPage } from './complaint-page';
+import { ComplaintPageController } from './complaint-page.controller';
+import { RegisterPageController } from './register-page.controller';
 import { DashboardController } from './dashboard.controller';
 import { OutboxController } from './outbox.controller';
 import { QueueController } from './queue.controller';
@@ -27,7 +29,8 @@ export const CONSOLE_CONTROLLERS = [
   QueueController,
   TaskPageController,
   ComplaintWorkController,
-  ComplaintsPagesController,
+  RegisterPageController,
+  ComplaintPageController,
   DashboardController,
   AuditLogController,
   OutboxController,
@@ -41,4 +44,4 @@ export const CONSOLE_CONTROLLERS = [
   // Last: every other /console address.
   ConsoleNotFoundController,
 ];
-export const CONSOLE_PROVIDERS = [ConsoleRenderer, ConsoleGuard, ConsoleExceptionFilter];
+export const CONSOLE_PROVIDERS = [ConsoleRenderer, ConsoleGuard, ConsoleExceptionFilter, ComplaintPage];
