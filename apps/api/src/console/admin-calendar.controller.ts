@@ -8,6 +8,8 @@ import type { FastifyReply } from 'fastify';
 import { AdminOutcome, sendAdminPage } from './admin-page';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { CalendarDayForm } from './console-forms';
+import { formDto } from './form-dto';
 import { field, Form, FormFields, queryText, submitForm } from './forms';
 
 const DAY_KINDS = [
@@ -56,7 +58,10 @@ export class AdminCalendarController {
       reply,
       `/console/admin/calendar?year=${year}&notice=day_saved`,
       (refusal) => this.show(reply, session, year, refusal.status, refusal, values),
-      () => this.calendar.setDay(session.actor, { ...values, note: values.note || null }),
+      async () => {
+        const day = await formDto(CalendarDayForm, form);
+        return this.calendar.setDay(session.actor, { day: day.day, kind: day.kind, note: day.note || null });
+      },
     );
   }
 

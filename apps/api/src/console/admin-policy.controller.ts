@@ -5,6 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { AdminOutcome, sendAdminPage } from './admin-page';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { ContactPolicyForm } from './console-forms';
+import { formDto } from './form-dto';
 import { field, fields, Form, FormFields, Notice, submitForm } from './forms';
 
 /** The touchpoints the console names; a lender's own codes are kept and shown as typed. */
@@ -78,9 +80,10 @@ export class AdminPolicyController {
       reply,
       '/console/admin/policy?notice=policy_saved',
       async (refusal) => this.show(reply, session, refusal.status, refusal, typed),
-      () =>
-        this.policy.execute(session.actor, {
-          capDays: /^\d{1,3}$/.test(typed.capDays) ? Number(typed.capDays) : Number.NaN,
+      async () => {
+        await formDto(ContactPolicyForm, form);
+        return this.policy.execute(session.actor, {
+          capDays: Number(typed.capDays),
           touchpoints: [...typed.touchpoints, ...typed.otherTouchpoints.split(',')]
             .map((t) => t.trim())
             .filter(Boolean),
@@ -88,10 +91,9 @@ export class AdminPolicyController {
             workday: { start: typed.workdayStart, end: typed.workdayEnd },
             dayOff: { start: typed.dayOffStart, end: typed.dayOffEnd },
           },
-          maxSendAttempts: /^\d{1,2}$/.test(typed.maxSendAttempts)
-            ? Number(typed.maxSendAttempts)
-            : Number.NaN,
-        }),
+          maxSendAttempts: Number(typed.maxSendAttempts),
+        });
+      },
     );
   }
 

@@ -8,6 +8,8 @@ import type { FastifyReply } from 'fastify';
 import { AdminOutcome, sendAdminPage } from './admin-page';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { SurveyEditForm } from './console-forms';
+import { formDto } from './form-dto';
 import { Form, FormFields, queryText, submitForm } from './forms';
 import { storedForm, SurveyForm, surveyChanges, typedForm } from './survey-form';
 
@@ -71,7 +73,10 @@ export class AdminSurveysController {
       reply,
       `/console/admin/surveys/${encodeURIComponent(key)}?notice=survey_revised`,
       async (refusal) => this.show(reply, session, survey, typed, refusal.status, refusal),
-      () => this.revise.execute(session.actor, key, surveyChanges(survey, typed)),
+      async () => {
+        await formDto(SurveyEditForm, form);
+        return this.revise.execute(session.actor, key, surveyChanges(survey, typed));
+      },
     );
   }
 

@@ -5,6 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { AdminOutcome, sendAdminPage } from './admin-page';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { ApiKeyForm, NewUserForm, UserChangeForm } from './console-forms';
+import { asList, formDto } from './form-dto';
 import { field, fields, Form, FormFields, Notice, refusalOf, seeOther, submitForm } from './forms';
 
 /** Who works in the console and who calls the API: staff users and roles, API keys (the secret shown once). */
@@ -42,7 +44,16 @@ export class AdminUsersController {
       reply,
       '/console/admin?notice=user_created',
       (refusal) => this.showUsers(reply, session, refusal.status, refusal, values),
-      () => this.users.create(session.actor, { ...values, password: field(form, 'password') ?? '' }),
+      async () => {
+        const user = await formDto(NewUserForm, form);
+        return this.users.create(session.actor, {
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          locale: user.locale === 'en' ? 'en' : 'ru',
+          password: user.password,
+        });
+      },
     );
   }
 
@@ -53,21 +64,22 @@ export class AdminUsersController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const action = field(form, 'action');
     await submitForm(
       reply,
       '/console/admin?notice=user_updated',
       (refusal) => this.showUsers(reply, session, refusal.status, refusal),
-      () =>
-        this.users.update(
+      async () => {
+        const change = await formDto(UserChangeForm, form);
+        return this.users.update(
           session.actor,
           id,
-          action === 'disable'
+          change.action === 'disable'
             ? { disabled: true }
-            : action === 'enable'
+            : change.action === 'enable'
               ? { disabled: false }
-              : { role: field(form, 'role') ?? '' },
-        ),
+              : { role: change.role ?? '' },
+        );
+      },
     );
   }
 
@@ -104,7 +116,8 @@ export class AdminUsersController {
   ): Promise<void> {
     const values = { name: field(form, 'name') ?? '', scopes: fields(form, 'scopes') };
     try {
-      const key = await this.keys.create(session.actor, values);
+      const typed = await formDto(ApiKeyForm, form);
+      const key = await this.keys.create(session.actor, { name: typed.name, scopes: asList(typed.scopes) });
       await this.showKeys(reply, session, 201, { notice: 'key_created', secret: key.secret });
     } catch (error) {
       const refusal = refusalOf(error);

@@ -5,6 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { AdminOutcome, sendAdminPage } from './admin-page';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { WebhookForm, WebhookStateForm } from './console-forms';
+import { asList, formDto } from './form-dto';
 import { field, fields, Form, FormFields, Notice, refusalOf, seeOther } from './forms';
 
 /** Webhook endpoints: create (the signing secret shown once), pause, each one's delivery log and a test event. */
@@ -33,7 +35,11 @@ export class AdminWebhooksController {
   ): Promise<void> {
     const values = { url: field(form, 'url') ?? '', events: fields(form, 'events') };
     try {
-      const endpoint = await this.webhooks.create(session.actor, values);
+      const typed = await formDto(WebhookForm, form);
+      const endpoint = await this.webhooks.create(session.actor, {
+        url: typed.url,
+        events: asList(typed.events),
+      });
       await this.show(reply, session, 201, { notice: 'webhook_created', secret: endpoint.secret });
     } catch (error) {
       const refusal = refusalOf(error);
@@ -81,7 +87,8 @@ export class AdminWebhooksController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.webhooks.setActive(session.actor, id, field(form, 'active') === 'true');
+    const { active } = await formDto(WebhookStateForm, form);
+    await this.webhooks.setActive(session.actor, id, active === 'true');
     seeOther(reply, '/console/admin/webhooks?notice=webhook_updated');
   }
 

@@ -5,7 +5,16 @@ import { StaffSession } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ComplaintPage } from './complaint-page';
-import { field, fields, Form, FormFields, Notice, submitForm, uploads, versionOf } from './forms';
+import {
+  AssignForm,
+  CorrectiveActionForm,
+  ExtendForm,
+  ReopenForm,
+  ResolveForm,
+  ReviewForm,
+} from './console-forms';
+import { asList, formDto } from './form-dto';
+import { Form, FormFields, Notice, submitForm, uploads, versionOf } from './forms';
 
 /**
  * One complaint: experts review, extend, assign, resolve, reopen and track its corrective action;
@@ -62,20 +71,21 @@ export class ComplaintPageController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const notified = field(form, 'borrowerNotifiedAt');
     await this.change(
       reply,
       session,
       id,
       'extended',
-      () =>
-        this.workflow.extend(session.actor, id, versionOf(form), {
-          workingDays: Number(field(form, 'workingDays')),
-          reason: field(form, 'reason') ?? '',
-          borrowerNotifiedAt: notified
-            ? (DateTime.fromISO(notified, { zone: session.user.timeZone }).toUTC().toISO() ?? 'invalid')
-            : '',
-        }),
+      async () => {
+        const extension = await formDto(ExtendForm, form);
+        return this.workflow.extend(session.actor, id, versionOf(form), {
+          workingDays: Number(extension.workingDays),
+          reason: extension.reason,
+          borrowerNotifiedAt:
+            DateTime.fromISO(extension.borrowerNotifiedAt, { zone: session.user.timeZone }).toUTC().toISO() ??
+            'invalid',
+        });
+      },
       form,
     );
   }
@@ -93,18 +103,20 @@ export class ComplaintPageController {
       session,
       id,
       'reviewed',
-      () =>
-        this.workflow.review(session.actor, id, versionOf(form), {
-          criteria: fields(form, 'criteria'),
-          classification: field(form, 'classification') ?? '',
-          rootCause: field(form, 'rootCause') ?? null,
-          responseType: field(form, 'responseType') ?? '',
-          redress: field(form, 'redress') ?? null,
-          resolution: field(form, 'resolution') ?? null,
-          correctiveAction: field(form, 'correctiveAction') ?? null,
-          correctiveActionOwner: field(form, 'correctiveActionOwner') ?? null,
-          correctiveActionDueAt: field(form, 'correctiveActionDueAt') ?? null,
-        }),
+      async () => {
+        const review = await formDto(ReviewForm, form);
+        return this.workflow.review(session.actor, id, versionOf(form), {
+          criteria: asList(review.criteria),
+          classification: review.classification,
+          rootCause: review.rootCause ?? null,
+          responseType: review.responseType,
+          redress: review.redress ?? null,
+          resolution: review.resolution ?? null,
+          correctiveAction: review.correctiveAction ?? null,
+          correctiveActionOwner: review.correctiveActionOwner ?? null,
+          correctiveActionDueAt: review.correctiveActionDueAt ?? null,
+        });
+      },
       form,
     );
   }
@@ -135,7 +147,13 @@ export class ComplaintPageController {
       session,
       id,
       'assigned',
-      () => this.workflow.assign(session.actor, id, versionOf(form), field(form, 'assigneeId') || null),
+      async () =>
+        this.workflow.assign(
+          session.actor,
+          id,
+          versionOf(form),
+          (await formDto(AssignForm, form)).assigneeId || null,
+        ),
       form,
     );
   }
@@ -153,7 +171,10 @@ export class ComplaintPageController {
       session,
       id,
       'reopened',
-      () => this.workflow.reopen(session.actor, id, versionOf(form), { reason: field(form, 'reason') ?? '' }),
+      async () =>
+        this.workflow.reopen(session.actor, id, versionOf(form), {
+          reason: (await formDto(ReopenForm, form)).reason,
+        }),
       form,
     );
   }
@@ -171,12 +192,14 @@ export class ComplaintPageController {
       session,
       id,
       'action_changed',
-      () =>
-        this.workflow.trackCorrectiveAction(session.actor, id, versionOf(form), {
-          status: field(form, 'status') ?? '',
-          note: field(form, 'note') || null,
-          dueAt: field(form, 'dueAt') || null,
-        }),
+      async () => {
+        const action = await formDto(CorrectiveActionForm, form);
+        return this.workflow.trackCorrectiveAction(session.actor, id, versionOf(form), {
+          status: action.status,
+          note: action.note || null,
+          dueAt: action.dueAt || null,
+        });
+      },
       form,
     );
   }
@@ -189,17 +212,18 @@ export class ComplaintPageController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const answerBy = field(form, 'answerBy');
     await this.change(
       reply,
       session,
       id,
       'resolved',
-      () =>
-        this.workflow.resolve(session.actor, id, versionOf(form), {
-          resolution: field(form, 'resolution') ?? '',
-          answerBy: answerBy === '' || answerBy === undefined ? null : (answerBy as 'sms' | 'email'),
-        }),
+      async () => {
+        const resolution = await formDto(ResolveForm, form);
+        return this.workflow.resolve(session.actor, id, versionOf(form), {
+          resolution: resolution.resolution,
+          answerBy: resolution.answerBy ? (resolution.answerBy as 'sms' | 'email') : null,
+        });
+      },
       form,
     );
   }

@@ -8,12 +8,14 @@ import {
   RegisterComplaint,
   WORK_LIST_VIEWS,
 } from '@app/complaints';
-import { FieldError } from '@app/core';
+import { Clock, FieldError } from '@app/core';
 import { StaffSession } from '@app/identity';
 import { SurveyCatalog } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
 import { Console, ConsoleRequest, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { IntakeForm } from './console-forms';
+import { formDto } from './form-dto';
 import { field, Form, FormFields, Notice, queryText, refusalOf, seeOther, uploads } from './forms';
 
 const INTAKE_FIELDS = [
@@ -45,6 +47,7 @@ export class ComplaintWorkController {
     private readonly register: RegisterComplaint,
     private readonly catalog: SurveyCatalog,
     private readonly pages: ConsoleRenderer,
+    private readonly clock: Clock,
   ) {}
 
   @Get('work')
@@ -103,7 +106,9 @@ export class ComplaintWorkController {
     @Notice() notice: string | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const now = DateTime.now().setZone(session.user.timeZone).toFormat("yyyy-MM-dd'T'HH:mm");
+    const now = DateTime.fromJSDate(this.clock.now(), { zone: session.user.timeZone }).toFormat(
+      "yyyy-MM-dd'T'HH:mm",
+    );
     await this.showIntake(
       reply,
       session,
@@ -130,6 +135,8 @@ export class ComplaintWorkController {
     const received = DateTime.fromISO(values.receivedAt, { zone: session.user.timeZone });
     const optional = (value: string) => (value === '' ? null : value);
     try {
+      // The form's shape first (the same rules as the API's DTOs), then the register's own rules.
+      await formDto(IntakeForm, form);
       const result = await this.register.execute(
         session.actor,
         {

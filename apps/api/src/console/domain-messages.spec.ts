@@ -40,7 +40,14 @@ function domainMessages(): string[] {
   return [...found];
 }
 function fieldPaths(): string[] {
-  const sites = [/path: '([\w.]+)'/g, /path: `(\w+)/g, /text\(errors, '(\w+)'/g, /optionalText\('(\w+)'/g];
+  // Literal paths in the libraries, and every property of the console's form DTOs.
+  const sites = [
+    /path: '([\w.]+)'/g,
+    /path: `(\w+)/g,
+    /text\(errors, '(\w+)'/g,
+    /optionalText\('(\w+)'/g,
+    /@Form\w+\([^)]*\) (\w+)[!?]:/g,
+  ];
   return [
     ...new Set(code.flatMap((s) => sites.flatMap((site) => [...s.matchAll(site)].map((m) => m[1]!)))),
   ].map((path) => path.split('.')[0]!);

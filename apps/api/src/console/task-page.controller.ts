@@ -11,6 +11,8 @@ import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession, Roles } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
 import { field, Form, FormFields, Notice, refusalOf, seeOther, submitForm, versionOf } from './forms';
+import { AssignForm, AttemptForm, CloseTaskForm, TaskComplaintForm } from './console-forms';
+import { formDto } from './form-dto';
 import { taskView } from './task-view';
 
 interface PageState {
@@ -69,16 +71,17 @@ export class TaskPageController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const callBackLocal = field(form, 'callBackAt');
-    const callBackAt = callBackLocal
-      ? (DateTime.fromISO(callBackLocal, { zone: session.user.timeZone }).toUTC().toISO() ?? 'invalid')
-      : null;
-    const log = () =>
-      this.workflow.logAttempt(session.actor, id, versionOf(form), {
-        result: field(form, 'result') ?? '',
-        note: field(form, 'note') ?? null,
-        callBackAt,
+    const log = async () => {
+      const attempt = await formDto(AttemptForm, form);
+      return this.workflow.logAttempt(session.actor, id, versionOf(form), {
+        result: attempt.result,
+        note: attempt.note || null,
+        callBackAt: attempt.callBackAt
+          ? (DateTime.fromISO(attempt.callBackAt, { zone: session.user.timeZone }).toUTC().toISO() ??
+            'invalid')
+          : null,
       });
+    };
     if (field(form, 'next') !== '1') return this.change(reply, session, id, form, 'attempt_logged', log);
     // "Log the call and take the next task": the attempt, then straight on to the next task.
     await this.tasks.getFor(session.actor, id);
@@ -104,8 +107,8 @@ export class TaskPageController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, form, 'closed', () =>
-      this.workflow.close(session.actor, id, versionOf(form), field(form, 'reason') ?? ''),
+    await this.change(reply, session, id, form, 'closed', async () =>
+      this.workflow.close(session.actor, id, versionOf(form), (await formDto(CloseTaskForm, form)).reason),
     );
   }
 
@@ -129,8 +132,13 @@ export class TaskPageController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, form, 'assigned', () =>
-      this.workflow.assign(session.actor, id, versionOf(form), field(form, 'assigneeId') ?? ''),
+    await this.change(reply, session, id, form, 'assigned', async () =>
+      this.workflow.assign(
+        session.actor,
+        id,
+        versionOf(form),
+        (await formDto(AssignForm, form)).assigneeId ?? '',
+      ),
     );
   }
 
@@ -141,13 +149,14 @@ export class TaskPageController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, form, 'complaint_registered', () =>
-      this.complaints.register(session.actor, id, versionOf(form), {
-        receivedVia: field(form, 'receivedVia') ?? 'callback',
-        category: field(form, 'category') || null,
-        substance: field(form, 'substance') ?? '',
-      }),
-    );
+    await this.change(reply, session, id, form, 'complaint_registered', async () => {
+      const complaint = await formDto(TaskComplaintForm, form);
+      return this.complaints.register(session.actor, id, versionOf(form), {
+        receivedVia: complaint.receivedVia || 'callback',
+        category: complaint.category || null,
+        substance: complaint.substance,
+      });
+    });
   }
 
   /** Applies a task form: done → back to the task with a notice; refused → the task again, as typed. */
