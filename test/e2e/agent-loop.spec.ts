@@ -130,4 +130,55 @@ describe('the agent’s loop in the console', () => {
     expect(audited[0]).toEqual({ kind: 'phone', results: 1 });
     expect(JSON.stringify(audited)).not.toContain('999');
   });
+
+  it('marks a borrower with no phone in the queue and on the task, and takes an agent from a closed task to the next', async () => {
+    await seedTasks(api.db.url, 2, { priority: () => 1 });
+    const [emailOnly] = (
+      await sql.query(
+        `SELECT id, borrower_id FROM callback_task WHERE status = 'open' ORDER BY priority, id LIMIT 1`,
+      )
+    ).rows;
+    // One task's borrower left an email only.
+    const { rows: created } = await sql.query(
+      `INSERT INTO borrower (external_id, name, email) VALUES ('b-mail-only', 'Мария', 'maria@example.ru') RETURNING id`,
+    );
+    emailOnly.borrower_id = created[0].id;
+    await sql.query(`UPDATE callback_task SET borrower_id = $1 WHERE id = $2`, [
+      emailOnly.borrower_id,
+      emailOnly.id,
+    ]);
+    const queue = await agent.get('/console/queue?tab=open');
+    const { rows: phoneless } = await sql.query(
+      `SELECT count(*)::int AS n FROM callback_task WHERE status = 'open' AND borrower_id = $1`,
+      [emailOnly.borrower_id],
+    );
+    const { rows: open } = await sql.query(
+      `SELECT count(*)::int AS n FROM callback_task WHERE status = 'open'`,
+    );
+    expect(open[0].n).toBeGreaterThan(phoneless[0].n);
+    expect(queue.text.match(/data-testid="no-phone"/g)).toHaveLength(phoneless[0].n);
+    const taskPage = await agent.get(`/console/tasks/${emailOnly.id}`);
+    expect(taskPage.text).toContain('data-testid="no-phone-hint"');
+
+    // Take it, reach the borrower another way, close it: the next task opens, not the closed one.
+    clock.set(new Date(NOW.getTime() + 60 * 60_000));
+    await agent.signIn('agent@lender.test', 'long-enough-password');
+    await sql.query(
+      `UPDATE callback_task SET status = 'open', assignee_id = NULL WHERE status = 'in_progress'`,
+    );
+    await agent.get('/console/queue');
+    const taken = await agent.post('/console/queue/take-next');
+    const path = taken.headers.get('location')!.split('?')[0]!;
+    const version = () => agent.get(path).then((p) => /name="version" value="(\d+)"/.exec(p.text)![1]!);
+    await agent.post(`${path}/attempts`, { version: await version(), result: 'reached' });
+    const closed = await agent.post(`${path}/close`, { version: await version(), reason: 'not_a_complaint' });
+    expect(closed.status).toBe(303);
+    const next = closed.headers.get('location')!;
+    expect(next).toMatch(/^\/console\/tasks\/[0-9a-f-]{36}\?notice=closed_next$/);
+    expect(next).not.toContain(path);
+    const { rows } = await sql.query(`SELECT status FROM callback_task WHERE id = $1`, [
+      path.split('/').pop(),
+    ]);
+    expect(rows[0].status).toBe('closed');
+  });
 });

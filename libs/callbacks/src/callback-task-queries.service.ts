@@ -53,7 +53,8 @@ export interface TaskListItem {
     channel: string;
     product: string | null;
   };
-  borrower: { externalId: string; name: string | null };
+  /** Whether there is a number to call (an email-only borrower is answered in writing). */
+  borrower: { externalId: string; name: string | null; hasPhone: boolean };
   version: number;
 }
 
@@ -125,7 +126,7 @@ export class CallbackTaskQueries {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, t.call_back_at, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
-              b.external_id AS borrower_external_id, b.name AS borrower_name, t.first_contact_due_at::text AS due_key,
+              b.external_id AS borrower_external_id, b.name AS borrower_name, b.phone IS NOT NULL AS borrower_has_phone, t.first_contact_due_at::text AS due_key,
               (${overdueCondition('t', '$1')}) AS overdue, (${dueSoonCondition('t', '$1')}) AS due_soon
          FROM (${pageSql}) t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
         ${order}
@@ -221,7 +222,7 @@ export class CallbackTaskQueries {
     const page = await this.db.query(
       `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, t.call_back_at, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
-              b.external_id AS borrower_external_id, b.name AS borrower_name,
+              b.external_id AS borrower_external_id, b.name AS borrower_name, b.phone IS NOT NULL AS borrower_has_phone,
               e.external_id AS event_external_id, e.touchpoint AS event_touchpoint, e.occurred_at AS event_occurred_at,
               e.agent_ref AS event_agent_ref,
               (${overdueCondition('t', '$2')}) AS overdue, (${dueSoonCondition('t', '$2')}) AS due_soon
@@ -291,6 +292,7 @@ function toItem(row: Record<string, unknown>): TaskListItem {
     borrower: {
       externalId: row.borrower_external_id as string,
       name: (row.borrower_name as string | null) ?? null,
+      hasPhone: row.borrower_has_phone as boolean,
     },
     version: row.version as number,
   };

@@ -12,6 +12,8 @@ export class TaskResponseDto {
 export class TaskBorrowerDto {
   @ApiProperty({ example: 'b-1001' }) externalId!: string;
   @ApiProperty({ type: String, nullable: true, example: 'Елена' }) name!: string | null;
+  @ApiProperty({ description: 'There is a number to call (an email-only borrower is answered in writing)' })
+  hasPhone!: boolean;
 }
 
 export class CallbackTaskDto {

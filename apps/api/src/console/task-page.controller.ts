@@ -91,13 +91,7 @@ export class TaskPageController {
       const refusal = refusalOf(error);
       return this.show(reply, session, id, refusal.status, { ...refusal, draft: draftOf(form) });
     }
-    const next = await this.workflow.takeNext(session.actor);
-    seeOther(
-      reply,
-      next
-        ? `/console/tasks/${next.id}?notice=attempt_logged_next`
-        : '/console/queue?tab=open&notice=queue_empty',
-    );
+    await this.onToNext(reply, session, 'attempt_logged_next');
   }
 
   @Post(':id/close')
@@ -107,8 +101,26 @@ export class TaskPageController {
     @Form() form: FormFields,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.change(reply, session, id, form, 'closed', async () =>
-      this.workflow.close(session.actor, id, versionOf(form), (await formDto(CloseTaskForm, form)).reason),
+    const close = async () =>
+      this.workflow.close(session.actor, id, versionOf(form), (await formDto(CloseTaskForm, form)).reason);
+    // A supervisor closing a task they looked into stays on it; an agent goes on to the next one.
+    if (session.user.role !== 'agent') return this.change(reply, session, id, form, 'closed', close);
+    await this.tasks.getFor(session.actor, id);
+    try {
+      await close();
+    } catch (error) {
+      const refusal = refusalOf(error);
+      return this.show(reply, session, id, refusal.status, { ...refusal, draft: draftOf(form) });
+    }
+    await this.onToNext(reply, session, 'closed_next');
+  }
+
+  /** Straight on to the next task of the queue, or back to the queue when it is empty. */
+  private async onToNext(reply: FastifyReply, session: StaffSession, notice: string): Promise<void> {
+    const next = await this.workflow.takeNext(session.actor);
+    seeOther(
+      reply,
+      next ? `/console/tasks/${next.id}?notice=${notice}` : '/console/queue?tab=open&notice=queue_empty',
     );
   }
 
