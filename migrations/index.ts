@@ -13,6 +13,7 @@ import { RevealedContacts1795301100000 } from './1795301100000-RevealedContacts'
 import { BorrowerSearch1795301200000 } from './1795301200000-BorrowerSearch';
 import { SurveyTitles1795301300000 } from './1795301300000-SurveyTitles';
 import { CalendarNotesInRussian1795301400000 } from './1795301400000-CalendarNotesInRussian';
+import { BorrowerSegment1795301500000 } from './1795301500000-BorrowerSegment';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   BorrowerSearch1795301200000,
   SurveyTitles1795301300000,
   CalendarNotesInRussian1795301400000,
+  BorrowerSegment1795301500000,
 ];

@@ -83,6 +83,7 @@ const ROUTES: {
     openapi: '/api/v1/metrics',
     scope: 'metrics:read',
   },
+  { method: 'GET', path: '/api/v1/responses', openapi: '/api/v1/responses', scope: 'responses:read' },
 ];
 
 describe('API access: every route × every kind of key', () => {

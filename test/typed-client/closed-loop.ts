@@ -106,6 +106,12 @@ export async function complaints(
     params: { query: { from: '2026-11-01', to: '2026-11-30', kind: 'CSI', groupBy: 'week' } },
   });
   if (!metrics.data || metrics.data.totals.responses < 0) throw new Error('no metrics');
+  // The low answer of the loop, with its comment, among the low answers with a comment.
+  const answers = await client.GET('/api/v1/responses', {
+    params: { query: { low: 'true', hasComment: 'true', limit: 50 } },
+  });
+  if (!answers.data?.items.some((r) => r.callbackTaskId === loop.taskId))
+    throw new Error('the low answer is not among the responses');
   const batch = await client.POST('/api/v1/contact-events/batch', {
     body: {
       events: [

@@ -30,6 +30,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { RegisterAccessGuard } from './complaints/register-access.guard';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console';
 import { MetricsController } from './metrics/metrics.controller';
+import { ResponsesController } from './responses/responses.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { PrometheusController } from './observability/prometheus.controller';
@@ -86,6 +87,7 @@ export class AppModule {
         ComplaintsController,
         ComplaintIntakeController,
         MetricsController,
+        ResponsesController,
         ...CONSOLE_CONTROLLERS,
       ],
       providers: [

@@ -6,3 +6,5 @@ export { METRIC_GROUPS, MetricSums, SURVEY_KINDS } from './metric-sums.service';
 export type { MetricGroup } from './metric-sums.service';
 export type { Metric, SurveyKind } from './metrics';
 export { RefreshMetricRollups } from './refresh-metric-rollups.use-case';
+export { ResponseQueries } from './response-queries.service';
+export type { ResponseFilters, ResponseItem } from './response-queries.service';

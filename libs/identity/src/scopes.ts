@@ -6,6 +6,7 @@ export const API_SCOPES = [
   'complaints:write',
   'complaints:export',
   'metrics:read',
+  'responses:read',
 ] as const;
 
 export type ApiScope = (typeof API_SCOPES)[number];
