@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { SYSTEM_ACTOR } from '@app/audit';
 import { CallbackTaskQueries, TaskListFilters } from '@app/callbacks';
 import { ComplaintFilters, ComplaintQueries } from '@app/complaints';
@@ -126,5 +127,29 @@ describe('the dashboard agrees with the queue and the register', () => {
     // The trend table names what it counts: answers per metric, in their own columns.
     expect(all.text).toContain('<th>Answers, CSI</th>');
     expect(all.text).toContain('<th>Answers, NPS</th>');
+  });
+
+  it('lists the answers with the same filters, each linked to its callback or complaint, and audits the reading', async () => {
+    const page = await expert.get(
+      '/console/responses?from=2026-10-01&to=2026-11-18&low=true&hasComment=true',
+    );
+    expect(page.status).toBe(200);
+    const rows = page.text.match(/<tr>\s*<td data-label="Date">/g) ?? [];
+    expect(rows.length).toBe(50);
+    expect(page.text).toMatch(/data-testid="response-(task|complaint)"/);
+    expect(page.text).toContain('rel="next"');
+    const sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+    const { rows: audited } = await sql.query(
+      `SELECT details FROM audit_log WHERE action = 'responses.listed' ORDER BY id DESC LIMIT 1`,
+    );
+    await sql.end();
+    expect(audited[0].details.filters).toMatchObject({ low: 'true', hasComment: 'true' });
+    expect(audited[0].details.ids).toHaveLength(50);
+    // Agents work from their tasks: the answers are not theirs to browse.
+    const login = demo.logins.find((l) => l.role === 'agent')!;
+    const agent = new ConsoleClient(api.baseUrl);
+    await agent.signIn(login.email, login.password);
+    expect((await agent.get('/console/responses')).status).toBe(403);
   });
 });

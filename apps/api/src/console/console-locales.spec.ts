@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STAFF_ROLES } from '@app/audit';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, STAFF_ROLES } from '@app/audit';
 import { ATTEMPT_RESULTS } from '@app/callbacks';
 import {
   CLASSIFICATIONS,
@@ -76,6 +76,8 @@ describe('console strings', () => {
     ['channel', ['sms', 'email', 'in_app']],
     ['actionStatus', CORRECTIVE_ACTION_STATUSES],
     ['scope', API_SCOPES],
+    ['history.action', AUDIT_ACTIONS],
+    ['entityType', AUDIT_ENTITY_TYPES],
     ['webhookEvent', WEBHOOK_EVENTS],
   ] as [string, readonly string[]][])('labels every %s value', (prefix, values) => {
     expect(values.filter((v) => !(`${prefix}.${v}` in en))).toEqual([]);

@@ -27,6 +27,7 @@ const NAVIGATION: { section: string; href: string; roles: string[] }[] = [
   { section: 'queue', href: '/console/queue', roles: ['agent', 'expert', 'admin'] },
   { section: 'complaints', href: '/console/complaints', roles: ['expert', 'compliance', 'admin'] },
   { section: 'dashboard', href: '/console/dashboard', roles: ['expert', 'compliance', 'admin'] },
+  { section: 'responses', href: '/console/responses', roles: ['expert', 'compliance', 'admin'] },
   { section: 'audit', href: '/console/audit', roles: ['compliance', 'admin'] },
   { section: 'outbox', href: '/console/outbox', roles: ['expert', 'admin'] },
   { section: 'admin', href: '/console/admin', roles: ['admin'] },

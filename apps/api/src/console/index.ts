@@ -17,6 +17,7 @@ import { RegisterPageController } from './register-page.controller';
 import { DashboardController } from './dashboard.controller';
 import { OutboxController } from './outbox.controller';
 import { QueueController } from './queue.controller';
+import { ResponsesPageController } from './responses-page.controller';
 import { SearchController } from './search.controller';
 import { TaskPageController } from './task-page.controller';
 import { SessionController, SignInController } from './sign-in.controller';
@@ -32,6 +33,7 @@ export const CONSOLE_CONTROLLERS = [
   RegisterPageController,
   ComplaintPageController,
   DashboardController,
+  ResponsesPageController,
   AuditLogController,
   OutboxController,
   AdminUsersController,
