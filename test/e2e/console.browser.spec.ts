@@ -119,7 +119,7 @@ describe('the staff console in Chromium', () => {
 
   it('an expert reviews and resolves that complaint on a phone, and its history shows every step', async () => {
     const { page, context, errors } = await signIn('expert', PHONE);
-    expect(await navigation(page)).toEqual(['Queue', 'Complaints', 'Dashboard', 'Outbox']);
+    expect(await navigation(page)).toEqual(['Queue', 'Complaints', 'Dashboard', 'Answers', 'Outbox']);
     await page.goto(`${api.baseUrl}/console/complaints/${complaintId}`);
     // The substance is shown as text: the script tag is escaped, not run.
     expect(await page.locator('blockquote').first().innerText()).toContain('<script>alert(1)</script>');
@@ -184,7 +184,7 @@ describe('the staff console in Chromium', () => {
 
   it('compliance filters the register, finds the complaint and downloads the CSV; the export is audited', async () => {
     const { page, context, errors } = await signIn('compliance');
-    expect(await navigation(page)).toEqual(['Complaints', 'Dashboard', 'Audit log']);
+    expect(await navigation(page)).toEqual(['Complaints', 'Dashboard', 'Answers', 'Audit log']);
     await page.selectOption('[data-testid=register-filters] select[name=classification]', 'justified');
     await Promise.all([
       page.waitForURL(/classification=justified/),

@@ -42,7 +42,8 @@ export class RegisterPageController {
       channel: queryText(query, 'channel', 30),
       overdue: queryText(query, 'overdue', 5),
       cursor: queryText(query, 'cursor', 300),
-      limit: 50,
+      // A page a phone can scroll (each row is a card there); the download carries every row.
+      limit: 25,
     };
     const locale = session.user.locale;
     const frame = {
