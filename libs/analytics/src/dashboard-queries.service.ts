@@ -60,6 +60,36 @@ export interface Dashboard {
 
 const KINDS: SurveyKind[] = ['CSI', 'NPS', 'CLI'];
 
+type DimensionColumns = Record<'touchpoint' | 'channel' | 'product', string>;
+const RESPONSE_COLUMNS: DimensionColumns = {
+  touchpoint: 'r.touchpoint',
+  channel: 'r.channel',
+  product: 'r.product',
+};
+const ROLLUP_COLUMNS: DimensionColumns = {
+  touchpoint: 'm.touchpoint',
+  channel: 'm.channel',
+  product: 'm.product',
+};
+// A complaint's touchpoint and product are its own (every channel has them) or its survey's; the survey
+// channel only a complaint found on a callback has.
+const COMPLAINT_COLUMNS: DimensionColumns = {
+  touchpoint: 'coalesce(c.touchpoint, r.touchpoint)',
+  channel: 'r.channel',
+  product: 'coalesce(c.product, r.product)',
+};
+
+/** The filter's touchpoint, channel and product as conditions on these columns, values added to `params`. */
+function dimensionConditions(
+  filters: DashboardFilters,
+  params: unknown[],
+  columns: DimensionColumns,
+): string[] {
+  return (['touchpoint', 'channel', 'product'] as const)
+    .filter((key) => filters[key])
+    .map((key) => `${columns[key]} = $${params.push(filters[key])}`);
+}
+
 /**
  * The numbers behind the dashboard, computed from counts and sums per group (never averaged
  * percentages): survey metrics and the funnel from the daily rollups, the closed loop (tasks,
@@ -96,33 +126,40 @@ export class DashboardQueries {
     ]);
     // $1 from, $2 to (inclusive days in the lender's zone), $3 zone, then the optional dimensions.
     const params: unknown[] = [filters.from, filters.to, timeZone];
-    const dims: string[] = [];
-    for (const key of ['touchpoint', 'channel', 'product'] as const)
-      if (filters[key]) dims.push(`r.${key} = $${params.push(filters[key])}`);
+    const dims = dimensionConditions(filters, params, RESPONSE_COLUMNS);
     const responsePeriod = `r.submitted_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND r.submitted_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)`;
-    const funnelDims = dims.map((d) => d.replace(/^r\./, 'm.'));
     const taskWhere = [responsePeriod, ...dims].join(' AND ');
-    // A complaint's touchpoint and product are its own (every channel has them) or its survey's; the
-    // survey channel only a complaint found on a callback has.
-    const complaintDims: string[] = [];
-    const complaintParams: unknown[] = [filters.from, filters.to, timeZone, now];
-    if (filters.touchpoint)
-      complaintDims.push(
-        `coalesce(c.touchpoint, r.touchpoint) = $${complaintParams.push(filters.touchpoint)}`,
-      );
-    if (filters.product)
-      complaintDims.push(`coalesce(c.product, r.product) = $${complaintParams.push(filters.product)}`);
-    if (filters.channel) complaintDims.push(`r.channel = $${complaintParams.push(filters.channel)}`);
+    const funnelParams: unknown[] = [filters.from, filters.to];
+    const funnelWhere = [
+      'm.day BETWEEN $1::date AND $2::date',
+      ...dimensionConditions(filters, funnelParams, ROLLUP_COLUMNS),
+    ].join(' AND ');
+    // The register's complaints of the period ($1–$3 as above, $4 now); categories against the period before.
     const registeredIn = (from: string, to: string) =>
       `c.registered_at >= (${from}::date::timestamp AT TIME ZONE $3::text) AND c.registered_at < ((${to}::date + 1)::timestamp AT TIME ZONE $3::text)`;
     const complaintsFrom = `complaint c LEFT JOIN callback_task t ON t.id = c.task_id LEFT JOIN response r ON r.id = t.response_id`;
+    const complaintParams: unknown[] = [filters.from, filters.to, timeZone, now];
+    const complaintWhere = [
+      registeredIn('$1', '$2'),
+      ...dimensionConditions(filters, complaintParams, COMPLAINT_COLUMNS),
+    ].join(' AND ');
+    const categoryParams: unknown[] = [filters.from, filters.to, timeZone];
+    const categoryWhere = [
+      registeredIn('($1::date - ($2::date - $1::date + 1))', '$2'),
+      ...dimensionConditions(filters, categoryParams, COMPLAINT_COLUMNS),
+    ].join(' AND ');
+    const overdueParams: unknown[] = [now];
+    const overdueWhere = [
+      overdueCondition('t', '$1'),
+      ...dimensionConditions(filters, overdueParams, RESPONSE_COLUMNS),
+    ].join(' AND ');
     const [funnel, callbacks, complaints, found, recovery, categories, overdue] = await Promise.all([
       this.db.query(
         `SELECT coalesce(sum(scheduled), 0) AS scheduled, coalesce(sum(sent), 0) AS sent, coalesce(sum(delivered), 0) AS delivered,
                 coalesce(sum(answered), 0) AS answered, coalesce(sum(failed), 0) AS failed, coalesce(sum(expired), 0) AS expired
            FROM metric_invitation_daily m
-          WHERE ${['m.day BETWEEN $1::date AND $2::date AND $3::text IS NOT NULL', ...funnelDims].join(' AND ')}`,
-        params,
+          WHERE ${funnelWhere}`,
+        funnelParams,
       ) as Promise<Record<string, string>[]>,
       this.db.query(
         `SELECT count(t.id) AS tasks, count(*) FILTER (WHERE r.low) AS low_scores,
@@ -143,7 +180,7 @@ export class DashboardQueries {
                 count(c.id) FILTER (WHERE ${complaintOverdueCondition('c', '$4')}) AS overdue_open,
                 count(c.id) FILTER (WHERE ${onTimeCondition('c')}) AS on_time
            FROM ${complaintsFrom}
-          WHERE ${[registeredIn('$1', '$2'), '$4::timestamptz IS NOT NULL', ...complaintDims].join(' AND ')}`,
+          WHERE ${complaintWhere}`,
         complaintParams,
       ) as Promise<Record<string, string>[]>,
       this.db.query(
@@ -166,14 +203,14 @@ export class DashboardQueries {
                 count(*) FILTER (WHERE ${registeredIn('$1', '$2')}) AS this_week,
                 count(*) FILTER (WHERE NOT (${registeredIn('$1', '$2')})) AS last_week
            FROM ${complaintsFrom}
-          WHERE ${[registeredIn('($1::date - ($2::date - $1::date + 1))', '$2'), '$4::timestamptz IS NOT NULL', ...complaintDims].join(' AND ')}
+          WHERE ${categoryWhere}
           GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 8`,
-        complaintParams,
+        categoryParams,
       ) as Promise<{ category: string; this_week: string; last_week: string }[]>,
       this.db.query(
         `SELECT count(*) FROM callback_task t JOIN response r ON r.id = t.response_id
-          WHERE ${[overdueCondition('t', `$${params.length + 1}`), '$1::date IS NOT NULL AND $2::date IS NOT NULL AND $3::text IS NOT NULL', ...dims].join(' AND ')}`,
-        [...params, now],
+          WHERE ${overdueWhere}`,
+        overdueParams,
       ) as Promise<{ count: string }[]>,
     ]);
 
