@@ -113,15 +113,9 @@ export class ResponseQueries {
     }
     if (filters.campaign !== undefined && !isUuid(filters.campaign))
       errors.push({ path: 'campaign', message: 'must be a UUID' });
-    const after = (() => {
-      try {
-        return decodeCursor(filters.cursor, ['timestamp', 'uuid']);
-      } catch {
-        errors.push({ path: 'cursor', message: 'is not a cursor this API gave out' });
-        return null;
-      }
-    })();
     if (errors.length > 0) throw new ValidationFailedException(errors);
+    // A cursor this API did not give out is refused by decodeCursor itself (400, path `cursor`).
+    const after = decodeCursor(filters.cursor, ['timestamp', 'uuid']);
 
     // $1 limit + 1, $2 the lender's zone; then each filter in turn.
     const params: unknown[] = [limit + 1, this.config.lenderTimeZone];
