@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TemplatesModule } from '@app/core';
+import { ExportsModule } from '@app/exports';
 import { MessagingModule } from '@app/messaging';
 import { SurveysModule } from '@app/surveys';
 import { WebhooksModule } from '@app/webhooks';
@@ -14,7 +15,7 @@ import { ComplaintWorkflow } from './complaint-workflow.service';
 import { RegisterExport } from './register-export.service';
 
 @Module({
-  imports: [WebhooksModule, MessagingModule, SurveysModule, TemplatesModule],
+  imports: [WebhooksModule, MessagingModule, SurveysModule, TemplatesModule, ExportsModule],
   providers: [
     ComplaintRecords,
     ComplaintWorkflow,

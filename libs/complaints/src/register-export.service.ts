@@ -1,46 +1,28 @@
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import {
-  Clock,
-  FieldError,
-  isIsoDate,
-  RetryLaterException,
-  startWorkerThread,
-  TemplateEngine,
-  ValidationFailedException,
-} from '@app/core';
-import { takeSlot } from '@app/database';
+import { Clock, FieldError, isIsoDate, TemplateEngine, ValidationFailedException } from '@app/core';
+import { ExportFormat, TableExports } from '@app/exports';
 import { DataSource } from 'typeorm';
-import type { RegisterJob, RegisterMainMessage, RegisterWorkerMessage } from './register-export.worker';
 import { CLASSIFICATIONS, COMPLAINT_CATEGORIES, RECEIVED_VIA } from './complaint.model';
 import {
   REGISTER_COLUMNS,
+  REGISTER_SHAPE,
   RegisterFilters,
-  RegisterFormat,
   RegisterLanguage,
+  registerSql,
   registerWhere,
   RegisterWording,
 } from './register-format';
-
-/** The export thread's heap: ample for exceljs' streaming writer, small enough to keep the process lean. */
-const WORKER_HEAP_MB = 128;
-/** Exports one user may run at once (a CSV and an XLSX side by side). */
-export const EXPORTS_PER_USER = 2;
-/** Exports running at once on this database, all API processes together: each holds a thread and a connection. */
-export const EXPORTS_AT_ONCE = 4;
-const RETRY_AFTER_SECONDS = 30;
 
 const REGISTER_STATUSES = ['registered', 'under_review', 'resolved'];
 
 /** The register's query string: period, format, language and the register page's filters. */
 export function validateRegisterFilters(query: Record<string, unknown>): {
   filters: RegisterFilters;
-  format: RegisterFormat;
+  format: ExportFormat;
   lang: RegisterLanguage;
 } {
   const errors: FieldError[] = [];
@@ -74,15 +56,13 @@ export function validateRegisterFilters(query: Record<string, unknown>): {
   if (category) filters.category = category;
   if (channel) filters.channel = channel;
   if (overdue === 'true') filters.overdue = true;
-  return { filters, format: format as RegisterFormat, lang: lang as RegisterLanguage };
+  return { filters, format: format as ExportFormat, lang: lang as RegisterLanguage };
 }
 
 /**
- * Streams the complaint register from a server-side cursor into CSV (UTF-8 with BOM, RFC 4180, formula
- * guard) or XLSX (exceljs streaming writer: string and date cells, never formulas, no shared strings,
- * a new sheet every 1,000,000 rows) in a worker thread (register-export.worker.ts), passing the file on
- * as the output drains, so memory stays flat whatever the size and the API keeps serving meanwhile.
- * Dates are in the lender's zone. Every export is audited with its row count.
+ * The complaint register as CSV (UTF-8 with BOM, RFC 4180, formula guard) or XLSX, streamed by
+ * @app/exports from a worker thread. Dates are in the lender's zone. Every export is audited with its
+ * row count.
  */
 @Injectable()
 export class RegisterExport {
@@ -92,6 +72,7 @@ export class RegisterExport {
     private readonly config: AppConfig,
     private readonly engine: TemplateEngine,
     private readonly clock: Clock,
+    private readonly exports: TableExports,
   ) {}
 
   async count(filters: RegisterFilters): Promise<number> {
@@ -129,123 +110,58 @@ export class RegisterExport {
   }
 
   /**
-   * A slot in the bounded export pool, or a refusal (429 for this user's own limit, 503 when every
-   * slot is taken) that is audited like an export. Release it when the export ends, however it ends.
+   * A slot in the bounded export pool (shared with every other export), or a refusal (429 for this
+   * user's own limit, 503 when every slot is taken) that is audited like an export.
    */
-  async reserve(
+  reserve(
     actor: Actor,
     filters: RegisterFilters,
-    format: RegisterFormat,
+    format: ExportFormat,
   ): Promise<{ release(): Promise<void> }> {
-    const lease = await takeSlot((this.db.options as { url: string }).url, 'export', {
-      holder: `${actor.type}:${actor.id}`,
-      perHolder: EXPORTS_PER_USER,
-      overall: EXPORTS_AT_ONCE,
-    });
-    if ('release' in lease) return lease;
-    await this.audit.record(actor, {
-      action: 'complaint_register.export_refused',
-      entityType: 'complaint_register',
-      details: { filters, format, reason: lease.refused === 'holder' ? 'user_limit' : 'pool_busy' },
-    });
-    throw lease.refused === 'holder'
-      ? new RetryLaterException(
-          'rate_limited',
-          `You already have ${EXPORTS_PER_USER} exports running; start another when one finishes.`,
-          RETRY_AFTER_SECONDS,
-        )
-      : new RetryLaterException(
-          'unavailable',
-          'Every export slot is busy; retry shortly.',
-          RETRY_AFTER_SECONDS,
-        );
+    return this.exports.reserve(`${actor.type}:${actor.id}`, (reason) =>
+      this.audit.record(actor, {
+        action: 'complaint_register.export_refused',
+        entityType: 'complaint_register',
+        details: { filters, format, reason },
+      }),
+    );
   }
 
-  async export(
+  export(
     actor: Actor,
     filters: RegisterFilters,
-    format: RegisterFormat,
+    format: ExportFormat,
     lang: RegisterLanguage,
     output: Writable,
     onProgress?: (rows: number) => void,
   ): Promise<{ rows: number; completed: boolean }> {
-    let rows = 0;
-    let audited = false;
-    const record = async (completed: boolean) => {
-      audited = true;
-      await this.audit.record(actor, {
-        action: 'complaint_register.exported',
-        entityType: 'complaint_register',
-        details: { filters, format, lang, rows, completed },
-      });
-    };
     const where = registerWhere(filters);
-    const job: RegisterJob = {
-      databaseUrl: (this.db.options as { url: string }).url,
-      format,
-      where: where.sql,
-      params: [
-        filters.from,
-        filters.to,
-        this.config.lenderTimeZone,
-        lang === 'ru' ? 'ru' : 'key',
-        this.clock.now(),
-        ...where.params,
-      ],
-      wording: this.wording(lang),
-    };
-    const worker = startWorkerThread(join(__dirname, 'register-export.worker'), {
-      workerData: job,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-    });
-    const tell = (message: RegisterMainMessage) => worker.postMessage(message);
-    let abandoned = false;
-    const abandon = () => {
-      if (abandoned) return;
-      abandoned = true;
-      void worker.terminate();
-    };
-    output.once('close', () => {
-      if (!output.writableFinished) abandon();
-    });
-    try {
-      const completed = await new Promise<boolean>((resolve, reject) => {
-        worker.on('message', (message: RegisterWorkerMessage) => {
-          if (abandoned) return;
-          if (message.type === 'chunk') {
-            if (output.destroyed) return abandon();
-            if (output.write(message.data)) tell('credit');
-            else output.once('drain', () => tell('credit'));
-          } else if (message.type === 'progress') {
-            rows = message.rows;
-            onProgress?.(rows);
-          } else if (message.type === 'rows') {
-            rows = message.rows;
-            // The audit row commits before the file's last bytes leave: whoever has the whole file can
-            // find its audit entry. A client that went away is recorded as not completed.
-            record(!output.destroyed).then(
-              () => (output.destroyed ? abandon() : tell('finish')),
-              (error: unknown) => reject(error as Error),
-            );
-          } else {
-            output.end();
-          }
-        });
-        worker.once('error', reject);
-        worker.once('exit', (code) => {
-          if (abandoned) resolve(false);
-          else if (code === 0 && output.writableEnded) resolve(true);
-          else reject(new Error(`The register export thread stopped (exit code ${code}).`));
-        });
-      });
-      if (completed && !output.writableFinished) await once(output, 'finish').catch(() => undefined);
-      if (!audited) await record(false);
-      onProgress?.(rows);
-      return { rows, completed };
-    } catch (error) {
-      abandon();
-      if (!audited) await record(false).catch(() => undefined);
-      throw error;
-    }
+    return this.exports.stream(
+      {
+        name: 'resonance-register',
+        format,
+        sql: registerSql(where.sql),
+        params: [
+          filters.from,
+          filters.to,
+          this.config.lenderTimeZone,
+          lang === 'ru' ? 'ru' : 'key',
+          this.clock.now(),
+          ...where.params,
+        ],
+        shape: REGISTER_SHAPE,
+        wording: this.wording(lang),
+      },
+      output,
+      {
+        finished: (rows, completed) =>
+          this.audit.record(actor, {
+            action: 'complaint_register.exported',
+            entityType: 'complaint_register',
+            details: { filters, format, lang, rows, completed },
+          }),
+        progress: onProgress,
+      },
+    );
   }
 }

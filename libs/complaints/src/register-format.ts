@@ -1,10 +1,7 @@
-import { EventEmitter, once } from 'node:events';
-import { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { csvRow, sheetText } from './csv';
+import type { TableShape, TableWording } from '@app/exports';
 import { onTimeCondition, overdueCondition } from './complaint-deadline';
 
-// The register's file formats. Loaded by the export worker thread too, so only relative imports here.
+// The register's columns, filters and rows; the file formats are @app/exports'.
 
 /** The register's columns, in the contract's order. */
 export const REGISTER_COLUMNS = [
@@ -42,17 +39,20 @@ export const REGISTER_COLUMNS = [
   'corrective_action_status',
   'extension_reason',
 ] as const;
-const DATE_COLUMNS = new Set([
-  'registered_at',
-  'due_at',
-  'extended_due_at',
-  'resolved_at',
-  'received_at',
-  'corrective_action_due_at',
-]);
-export const ROWS_PER_SHEET = 1_000_000;
+export const REGISTER_SHAPE: TableShape = {
+  columns: REGISTER_COLUMNS,
+  dates: [
+    'registered_at',
+    'due_at',
+    'extended_due_at',
+    'resolved_at',
+    'received_at',
+    'corrective_action_due_at',
+  ],
+  numbers: ['score'],
+  sheet: 'Register',
+};
 
-export type RegisterFormat = 'csv' | 'xlsx';
 export type RegisterLanguage = 'en' | 'ru';
 export type RegisterColumn = (typeof REGISTER_COLUMNS)[number];
 export interface RegisterFilters {
@@ -65,17 +65,11 @@ export interface RegisterFilters {
   overdue?: boolean;
 }
 
-export type RegisterRow = Record<RegisterColumn, string | null>;
-
 /**
  * How the file speaks: `en` is machine codes under the contract's header; `ru` gives people and the
- * regulator Russian column titles and values (the main thread passes the words in).
+ * regulator Russian column titles and values.
  */
-export interface RegisterWording {
-  header: string[];
-  /** Code → words, per column whose values are codes. */
-  values: Partial<Record<RegisterColumn, Record<string, string>>>;
-}
+export type RegisterWording = TableWording;
 
 /** Complaints registered from $1 to $2 (dates, inclusive) in the lender's zone $3. */
 export const REGISTER_PERIOD = `c.registered_at >= ($1::date::timestamp AT TIME ZONE $3) AND c.registered_at < (($2::date + 1)::timestamp AT TIME ZONE $3)`;
@@ -129,129 +123,3 @@ export const registerSql = (where: string) => `SELECT c.register_no,
              LEFT JOIN staff_user ru ON ru.id = c.reviewer_id
             WHERE ${where} AND $5::timestamptz IS NOT NULL
             ORDER BY c.registered_at, c.register_year, c.register_seq`;
-
-export interface RowWriter {
-  start(): Promise<void>;
-  row(row: RegisterRow): Promise<void>;
-  end(): Promise<void>;
-}
-
-async function write(output: Writable, chunk: string | Buffer): Promise<void> {
-  if (!output.write(chunk)) await once(output, 'drain');
-}
-
-/** The row's codes in the wording's words (a code without words stays as it is). */
-function worded(row: RegisterRow, wording: RegisterWording | null): RegisterRow {
-  if (!wording) return row;
-  for (const [column, words] of Object.entries(wording.values) as [
-    RegisterColumn,
-    Record<string, string>,
-  ][]) {
-    const value = row[column];
-    if (value !== null && value !== undefined) row[column] = words[value] ?? value;
-  }
-  return row;
-}
-
-export function csvWriter(output: Writable, wording: RegisterWording | null = null): RowWriter {
-  let buffer = '';
-  return {
-    start: () => write(output, `\uFEFF${csvRow(wording?.header ?? [...REGISTER_COLUMNS])}`),
-    row: async (raw) => {
-      const row = worded(raw, wording);
-      buffer += csvRow(REGISTER_COLUMNS.map((c) => row[c]));
-      if (buffer.length > 64 * 1024) {
-        const chunk = buffer;
-        buffer = '';
-        await write(output, chunk);
-      }
-    },
-    end: async () => {
-      if (buffer) await write(output, buffer);
-      output.end();
-      await once(output, 'finish').catch(() => undefined);
-    },
-  };
-}
-
-/** "YYYY-MM-DD HH:MM" in the lender's zone, as the wall-clock date Excel shows (Excel dates have no zone). */
-function localDate(text: string): Date {
-  const [date, time] = text.split(' ');
-  const [y, m, d] = date!.split('-').map(Number);
-  const [hh, mm] = time!.split(':').map(Number);
-  return new Date(Date.UTC(y!, m! - 1, d!, hh!, mm!));
-}
-
-type ZipInput = EventEmitter & { _writableState?: { needDrain?: boolean } };
-
-/**
- * The stream exceljs pipes a sheet's XML into (the zip entry's input, a readable-stream PassThrough of
- * archiver's, not a Node Writable), once the zip has opened the entry.
- */
-function zipInput(sheet: ExcelJS.Worksheet): ZipInput | null {
-  const pipes = (sheet as unknown as { _stream?: { pipes?: ZipInput[] } })._stream?.pipes;
-  return pipes?.[0] ?? null;
-}
-
-const DATE_STYLE: Partial<ExcelJS.Style> = { numFmt: 'yyyy-mm-dd hh:mm' };
-const PLAIN_STYLE: Partial<ExcelJS.Style> = {};
-const CELL_STYLES = REGISTER_COLUMNS.map((c) => (DATE_COLUMNS.has(c) ? DATE_STYLE : PLAIN_STYLE));
-
-export function xlsxWriter(output: Writable, wording: RegisterWording | null = null): RowWriter {
-  // Fast deflate (level 1): the register is read once; the default level costs more time than the bytes it saves.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: output,
-    useSharedStrings: false,
-    useStyles: true,
-    zip: { zlib: { level: 1 } },
-  } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
-  let sheet: ExcelJS.Worksheet | null = null;
-  let inSheet = 0;
-  let sheets = 0;
-  const newSheet = () => {
-    sheet?.commit();
-    sheets += 1;
-    sheet = workbook.addWorksheet(sheets === 1 ? 'Register' : `Register ${sheets}`);
-    // A style only where it matters (dates): every styled cell costs exceljs a style lookup.
-    sheet.columns = REGISTER_COLUMNS.map((c, i) => {
-      const header = wording?.header[i] ?? c;
-      return DATE_COLUMNS.has(c)
-        ? { header, key: c, width: 17, style: DATE_STYLE }
-        : { header, key: c, width: 18 };
-    });
-    inSheet = 0;
-  };
-  return {
-    start: async () => newSheet(),
-    row: async (raw) => {
-      const row = worded(raw, wording);
-      if (inSheet >= ROWS_PER_SHEET) newSheet();
-      const values = REGISTER_COLUMNS.map((c) => {
-        const value = row[c];
-        if (value === null || value === undefined) return null;
-        if (DATE_COLUMNS.has(c)) return localDate(value);
-        if (c === 'score') return Number(value);
-        // Strings only, with the formula guard: a cell is never a formula.
-        return sheetText(value);
-      });
-      const added = sheet!.addRow(values);
-      // One shared style object per column: exceljs caches a style's id by object identity, and the fresh
-      // object it gives every cell would otherwise be serialised and looked up again for each (half its time).
-      for (let i = 0; i < CELL_STYLES.length; i++) added.getCell(i + 1).style = CELL_STYLES[i]!;
-      inSheet += 1;
-      // Committing flushes a row and every one before it; doing it per 100 rows is cheaper and still flat.
-      if (inSheet % 100 === 0) {
-        added.commit();
-        // exceljs hands sheet XML to the zip's deflate stream without waiting for it; wait here instead,
-        // or the XML piles up in memory faster than it is compressed.
-        const zipped = zipInput(sheet!);
-        if (zipped?._writableState?.needDrain) await once(zipped, 'drain');
-        if (output.writableNeedDrain) await once(output, 'drain');
-      }
-    },
-    end: async () => {
-      sheet?.commit();
-      await workbook.commit();
-    },
-  };
-}
