@@ -84,6 +84,12 @@ const ROUTES: {
     scope: 'metrics:read',
   },
   { method: 'GET', path: '/api/v1/responses', openapi: '/api/v1/responses', scope: 'responses:read' },
+  {
+    method: 'GET',
+    path: '/api/v1/responses/export?format=csv',
+    openapi: '/api/v1/responses/export',
+    scope: 'responses:read',
+  },
 ];
 
 describe('API access: every route × every kind of key', () => {

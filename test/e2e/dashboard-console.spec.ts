@@ -151,5 +151,25 @@ describe('the dashboard agrees with the queue and the register', () => {
     const agent = new ConsoleClient(api.baseUrl);
     await agent.signIn(login.email, login.password);
     expect((await agent.get('/console/responses')).status).toBe(403);
+    expect((await agent.get('/api/v1/responses/export?format=csv')).status).toBe(403);
+  });
+
+  it('downloads the answers on screen with the session: the export button keeps the filters and the language', async () => {
+    const page = await expert.get(
+      '/console/responses?from=2026-11-01&to=2026-11-18&low=true&touchpoint=chat',
+    );
+    const link = unescape(
+      /href="([^"]*)" data-export data-testid="responses-export-csv"/.exec(page.text)![1]!,
+    );
+    expect(link).toBe(
+      '/api/v1/responses/export?from=2026-11-01&to=2026-11-18&touchpoint=chat&low=true&lang=en&format=csv',
+    );
+    const shown = (page.text.match(/<tr>\s*<td data-label="Date">/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(50);
+    const file = await expert.get(link);
+    expect(file.status).toBe(200);
+    const lines = file.text.trim().split('\r\n');
+    expect(lines).toHaveLength(shown + 1);
   });
 });

@@ -91,7 +91,7 @@ describe('the responses API', () => {
     expect(theirs.every((i) => i.operator === operator)).toBe(true);
   });
 
-  it('refuses bad filters with 400 naming the field, a tampered cursor too, and a key without the scope with 403', async () => {
+  it('refuses bad filters with 400 naming the field, a tampered cursor or one from other filters too, and a key without the scope with 403', async () => {
     for (const [query, path] of [
       ['kind=XYZ', 'kind'],
       ['from=2026-02-30', 'from'],
@@ -107,6 +107,14 @@ describe('the responses API', () => {
       expect([query, answer.status, answer.body.code]).toEqual([query, 400, 'validation_failed']);
       expect(answer.body.errors.map((e) => e.path)).toContain(path);
     }
+    // A cursor is bound to the filters it was given out for.
+    const csi = await get('kind=CSI&limit=1');
+    const foreign = await request<{ errors: { path: string; message: string }[] }>(
+      `${api.baseUrl}/api/v1/responses?kind=NPS&cursor=${encodeURIComponent(csi.body.nextCursor!)}`,
+      { headers: { authorization: `Bearer ${key}` } },
+    );
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors).toEqual([{ path: 'cursor', message: 'belongs to other filters' }]);
     const other = (
       await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'metrics', scopes: ['metrics:read'] })
     ).secret;

@@ -27,10 +27,11 @@ import { ComplaintsController } from './complaints/complaints.controller';
 import { RegisterController } from './complaints/register.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { RegisterAccessGuard } from './complaints/register-access.guard';
+import { KeyOrSessionGuard } from './auth/key-or-session.guard';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console';
 import { MetricsController } from './metrics/metrics.controller';
 import { ResponsesController } from './responses/responses.controller';
+import { ResponsesExportController } from './responses/responses-export.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { PrometheusController } from './observability/prometheus.controller';
@@ -88,12 +89,13 @@ export class AppModule {
         ComplaintIntakeController,
         MetricsController,
         ResponsesController,
+        ResponsesExportController,
         ...CONSOLE_CONTROLLERS,
       ],
       providers: [
         PrometheusService,
         ApiKeyGuard,
-        RegisterAccessGuard,
+        KeyOrSessionGuard,
         PageRenderer,
         PublicRateLimits,
         ...CONSOLE_PROVIDERS,

@@ -2,9 +2,12 @@ import { Module } from '@nestjs/common';
 import { DashboardQueries } from './dashboard-queries.service';
 import { MetricSums } from './metric-sums.service';
 import { RefreshMetricRollups } from './refresh-metric-rollups.use-case';
+import { ResponseExport } from './response-export.service';
 import { ResponseQueries } from './response-queries.service';
+import { ExportsModule } from '@app/exports';
+import { TemplatesModule } from '@app/core';
 
-const PROVIDERS = [MetricSums, DashboardQueries, RefreshMetricRollups, ResponseQueries];
+const PROVIDERS = [MetricSums, DashboardQueries, RefreshMetricRollups, ResponseQueries, ResponseExport];
 
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [ExportsModule, TemplatesModule], providers: PROVIDERS, exports: PROVIDERS })
 export class AnalyticsModule {}

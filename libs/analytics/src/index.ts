@@ -7,4 +7,7 @@ export type { MetricGroup } from './metric-sums.service';
 export type { Metric, SurveyKind } from './metrics';
 export { RefreshMetricRollups } from './refresh-metric-rollups.use-case';
 export { ResponseQueries } from './response-queries.service';
-export type { ResponseFilters, ResponseItem } from './response-queries.service';
+export type { ResponseItem } from './response-queries.service';
+export type { ResponseFilters } from './response-filters';
+export { RESPONSE_FILTER_KEYS } from './response-filters';
+export { RESPONSE_COLUMNS, ResponseExport } from './response-export.service';

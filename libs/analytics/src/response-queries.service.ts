@@ -2,36 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import {
-  decodeCursor,
-  encodeCursor,
-  FieldError,
-  isIsoDate,
-  isPlainText,
-  isUuid,
-  ValidationFailedException,
-} from '@app/core';
+import { decodeCursor, encodeCursor, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
-import { SURVEY_KINDS } from './metric-sums.service';
-
-export interface ResponseFilters {
-  from?: string;
-  to?: string;
-  survey?: string;
-  kind?: string;
-  touchpoint?: string;
-  channel?: string;
-  product?: string;
-  segment?: string;
-  operator?: string;
-  tag?: string;
-  category?: string;
-  low?: string | boolean;
-  hasComment?: string | boolean;
-  campaign?: string;
-  limit?: number;
-  cursor?: string;
-}
+import {
+  CATEGORY_SQL,
+  filtersFingerprint,
+  givenFilters,
+  RESPONSE_FROM,
+  responseConditions,
+  ResponseFilters,
+  validateResponseFilters,
+} from './response-filters';
 
 export interface ResponseItem {
   id: string;
@@ -60,19 +41,6 @@ export interface ResponseItem {
   complaintId: string | null;
 }
 
-const FREE_TEXT = [
-  'survey',
-  'touchpoint',
-  'channel',
-  'product',
-  'segment',
-  'operator',
-  'tag',
-  'category',
-] as const;
-const CATEGORY = `CASE WHEN cardinality(r.tags) = 0 THEN NULL
-  ELSE coalesce((SELECT t FROM unnest(r.tags) t WHERE t <> 'other' LIMIT 1), 'other') END`;
-
 /**
  * Every answer, newest first, filtered the way the dashboard is (period in the lender's zone,
  * programme, kind, touchpoint, channel, product, segment, operator, tag, category, low only, with a
@@ -88,72 +56,32 @@ export class ResponseQueries {
 
   async list(
     actor: Actor,
-    filters: ResponseFilters,
+    filters: ResponseFilters & { limit?: number; cursor?: string },
   ): Promise<{ items: ResponseItem[]; nextCursor: string | null }> {
     const limit = filters.limit ?? 50;
-    const errors: FieldError[] = [];
+    validateResponseFilters(filters);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-      errors.push({ path: 'limit', message: 'must be from 1 to 200' });
-    for (const key of ['from', 'to'] as const)
-      if (filters[key] !== undefined && !isIsoDate(filters[key]))
-        errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-    if (filters.from && filters.to && filters.from > filters.to)
-      errors.push({ path: 'to', message: 'must not be before from' });
-    if (filters.kind !== undefined && !(SURVEY_KINDS as readonly string[]).includes(filters.kind))
-      errors.push({ path: 'kind', message: `must be one of ${SURVEY_KINDS.join(', ')}` });
-    for (const key of FREE_TEXT) {
-      const value = filters[key];
-      if (value !== undefined && (!isPlainText(value, 'identifier') || value.length > 100))
-        errors.push({ path: key, message: 'must be 1 to 100 characters' });
-    }
-    for (const key of ['low', 'hasComment'] as const) {
-      const value = filters[key];
-      if (value !== undefined && value !== true && value !== false && value !== 'true' && value !== 'false')
-        errors.push({ path: key, message: 'must be true or false' });
-    }
-    if (filters.campaign !== undefined && !isUuid(filters.campaign))
-      errors.push({ path: 'campaign', message: 'must be a UUID' });
-    if (errors.length > 0) throw new ValidationFailedException(errors);
-    // A cursor this API did not give out is refused by decodeCursor itself (400, path `cursor`).
-    const after = decodeCursor(filters.cursor, ['timestamp', 'uuid']);
+      throw new ValidationFailedException([{ path: 'limit', message: 'must be from 1 to 200' }]);
+    // A cursor this API did not give out is refused by decodeCursor itself (400, path `cursor`); one
+    // given out for other filters would page through a different list, so it is refused too.
+    const after = decodeCursor(filters.cursor, ['fingerprint', 'timestamp', 'uuid']);
+    const fingerprint = filtersFingerprint(filters);
+    if (after && after[0] !== fingerprint)
+      throw new ValidationFailedException([{ path: 'cursor', message: 'belongs to other filters' }]);
 
     // $1 limit + 1, $2 the lender's zone; then each filter in turn.
     const params: unknown[] = [limit + 1, this.config.lenderTimeZone];
-    const where: string[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => where.push(sql(`$${params.push(value)}`));
-    if (filters.from)
-      add((p) => `r.submitted_at >= (${p}::date::timestamp AT TIME ZONE $2::text)`, filters.from);
-    if (filters.to)
-      add((p) => `r.submitted_at < ((${p}::date + 1)::timestamp AT TIME ZONE $2::text)`, filters.to);
-    if (filters.survey) add((p) => `s.key = ${p}`, filters.survey);
-    if (filters.kind) add((p) => `s.kind = ${p}`, filters.kind);
-    if (filters.touchpoint) add((p) => `r.touchpoint = ${p}`, filters.touchpoint);
-    if (filters.channel) add((p) => `r.channel = ${p}`, filters.channel);
-    if (filters.product) add((p) => `r.product = ${p}`, filters.product);
-    if (filters.segment) add((p) => `b.segment = ${p}`, filters.segment);
-    if (filters.operator) add((p) => `e.agent_ref = ${p}`, filters.operator);
-    if (filters.tag) add((p) => `${p} = ANY(r.tags)`, filters.tag);
-    if (filters.category) add((p) => `(${CATEGORY}) = ${p}`, filters.category);
-    if (filters.low === true || filters.low === 'true') where.push('r.low');
-    if (filters.low === false || filters.low === 'false') where.push('NOT r.low');
-    if (filters.hasComment === true || filters.hasComment === 'true') where.push('r.comment IS NOT NULL');
-    if (filters.hasComment === false || filters.hasComment === 'false') where.push('r.comment IS NULL');
-    // No campaign has sent anything yet (campaigns come with the programme builder).
-    if (filters.campaign) where.push('false');
+    const where = responseConditions(filters, params, '$2');
     if (after)
       where.push(
-        `(r.submitted_at, r.id) < ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`,
+        `(r.submitted_at, r.id) < ($${params.push(after[1])}::timestamptz, $${params.push(after[2])}::uuid)`,
       );
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT r.id, r.submitted_at, r.submitted_at::text AS submitted_key, s.key AS survey, s.kind, r.score, r.answers,
-              r.comment, r.tags, ${CATEGORY} AS category, r.touchpoint, r.channel, r.product, b.segment,
+              r.comment, r.tags, ${CATEGORY_SQL} AS category, r.touchpoint, r.channel, r.product, b.segment,
               e.agent_ref, b.external_id AS borrower_external_id, e.external_id AS event_external_id,
               r.invitation_id, t.id AS task_id, c.id AS complaint_id, $2::text AS zone
-         FROM response r
-         JOIN survey s ON s.id = r.survey_id
-         JOIN borrower b ON b.id = r.borrower_id
-         JOIN invitation i ON i.id = r.invitation_id
-         LEFT JOIN contact_event e ON e.id = i.contact_event_id
+         FROM ${RESPONSE_FROM}
          LEFT JOIN callback_task t ON t.response_id = r.id
          LEFT JOIN complaint c ON c.task_id = t.id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -166,11 +94,11 @@ export class ResponseQueries {
     await this.audit.record(actor, {
       action: 'responses.listed',
       entityType: 'response',
-      details: { filters: { ...filters, cursor: undefined, limit: undefined }, ids: items.map((r) => r.id) },
+      details: { filters: givenFilters(filters), ids: items.map((r) => r.id) },
     });
     return {
       items,
-      nextCursor: last ? encodeCursor([last.submitted_key as string, last.id as string]) : null,
+      nextCursor: last ? encodeCursor([fingerprint, last.submitted_key as string, last.id as string]) : null,
     };
   }
 }

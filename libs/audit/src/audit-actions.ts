@@ -33,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'console.searched',
   'contact_policy.changed',
   'outbox.sms_reply_simulated',
+  'responses.export_refused',
+  'responses.exported',
   'responses.listed',
   'review_criterion.added',
   'review_criterion.retired',

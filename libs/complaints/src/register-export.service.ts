@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { Clock, FieldError, isIsoDate, TemplateEngine, ValidationFailedException } from '@app/core';
-import { ExportFormat, TableExports } from '@app/exports';
+import { ExportFormat, TableExports, wordsUnder } from '@app/exports';
 import { DataSource } from 'typeorm';
 import { CLASSIFICATIONS, COMPLAINT_CATEGORIES, RECEIVED_VIA } from './complaint.model';
 import {
@@ -88,12 +88,7 @@ export class RegisterExport {
   private wording(lang: RegisterLanguage): RegisterWording | null {
     if (lang === 'en') return null;
     const text = this.engine.strings(lang, '');
-    const words = (prefix: string) =>
-      Object.fromEntries(
-        Object.entries(text)
-          .filter(([key]) => key.startsWith(prefix))
-          .map(([key, value]) => [key.slice(prefix.length), value]),
-      );
+    const words = (prefix: string) => wordsUnder(text, prefix);
     return {
       header: REGISTER_COLUMNS.map((c) => text[`register.column.${c}`] ?? c),
       values: {

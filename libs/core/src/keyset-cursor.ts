@@ -1,13 +1,17 @@
 import { isTimestampText, isUuid } from './ids';
 import { ValidationFailedException } from './domain.exception';
 
-/** What each position of a cursor holds: an int4 sort key, a timestamptz as text, or a row id. */
-export type CursorPart = 'int' | 'timestamp' | 'uuid';
+/**
+ * What each position of a cursor holds: an int4 sort key, a timestamptz as text, a row id, or a
+ * fingerprint (a short base64url digest, e.g. of the filters the cursor belongs to).
+ */
+export type CursorPart = 'int' | 'timestamp' | 'uuid' | 'fingerprint';
 
 const VALID: Record<CursorPart, (value: unknown) => boolean> = {
   int: (value) => Number.isSafeInteger(value) && Math.abs(value as number) <= 2_147_483_647,
   timestamp: isTimestampText,
   uuid: isUuid,
+  fingerprint: (value) => typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value),
 };
 
 /** An opaque keyset cursor: the sort key of the last row seen, base64url JSON. */

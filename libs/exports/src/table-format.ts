@@ -166,3 +166,12 @@ export function xlsxWriter(
     },
   };
 }
+
+/** The words for one kind of code out of a locale's flat strings: `{prefix}{code}` → words, keyed by code. */
+export function wordsUnder(strings: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(strings)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}

@@ -1,9 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
-  ApiExtension,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -11,8 +8,8 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { Actor } from '@app/audit';
 import {
   CLASSIFICATIONS,
   COMPLAINT_CATEGORIES,
@@ -22,7 +19,7 @@ import {
 } from '@app/complaints';
 import { ValidationFailedException } from '@app/core';
 import type { FastifyReply } from 'fastify';
-import { RegisterAccessGuard, RegisterRequest } from './register-access.guard';
+import { KeyOrSession, KeyOrSessionActor } from '../auth/key-or-session.guard';
 
 const REGISTER_PARAMETERS = [
   'from',
@@ -43,12 +40,10 @@ const CONTENT_TYPES = {
 
 @ApiTags('complaints')
 @Controller('api/v1/complaints/register')
-@UseGuards(RegisterAccessGuard)
-@ApiBearerAuth()
-@ApiExtension('x-scopes', ['complaints:export'])
-@ApiUnauthorizedResponse({ description: 'No API key or console session, or an invalid one' })
-@ApiForbiddenResponse({
-  description: 'The key lacks complaints:export, or the session is not compliance/admin',
+@KeyOrSession({
+  scope: 'complaints:export',
+  roles: ['compliance', 'admin'],
+  refusal: 'The register is exported by compliance officers and admins.',
 })
 export class RegisterController {
   constructor(private readonly register: RegisterExport) {}
@@ -87,7 +82,7 @@ export class RegisterController {
   @ApiServiceUnavailableResponse({ description: 'unavailable: every export slot is busy (Retry-After)' })
   async export(
     @Query() query: Record<string, unknown>,
-    @Req() request: RegisterRequest,
+    @KeyOrSessionActor() actor: Actor,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const unknown = Object.keys(query).filter((k) => !REGISTER_PARAMETERS.includes(k));
@@ -99,7 +94,6 @@ export class RegisterController {
       );
     }
     const { filters, format, lang } = validateRegisterFilters(query);
-    const actor = request.registerActor!;
     const lease = await this.register.reserve(actor, filters, format);
     const body = new PassThrough({ highWaterMark: 256 * 1024 });
     void reply

@@ -18,6 +18,8 @@ const FILTER_KEYS = [
   'touchpoint',
   'channel',
   'product',
+  'segment',
+  'operator',
   'category',
   'low',
   'hasComment',
@@ -54,6 +56,8 @@ export class ResponsesPageController {
       touchpoint: queryText(query, 'touchpoint', 100),
       channel: queryText(query, 'channel', 20),
       product: queryText(query, 'product', 100),
+      segment: queryText(query, 'segment', 100),
+      operator: queryText(query, 'operator', 100),
       category: queryText(query, 'category', 100),
       low: query.low === 'true' ? 'true' : undefined,
       hasComment: query.hasComment === 'true' ? 'true' : undefined,
@@ -86,14 +90,18 @@ export class ResponsesPageController {
         ...view,
         items: [],
         nextPage: null,
+        exportCsv: null,
         errors: error.errors ?? null,
       });
     }
     const params = new URLSearchParams();
     for (const key of FILTER_KEYS) if (filters[key]) params.set(key, filters[key]);
+    const download = new URLSearchParams([...params, ['lang', locale]]);
     this.pages.send(reply, 200, 'responses', frame, {
       ...view,
       errors: null,
+      exportCsv: `/api/v1/responses/export?${download}&format=csv`,
+      exportXlsx: `/api/v1/responses/export?${download}&format=xlsx`,
       items: page.items.map((item) => ({
         ...item,
         surveyTitle: programmes.find((p) => p.key === item.survey)?.title ?? null,
