@@ -14,6 +14,7 @@ import { BorrowerSearch1795301200000 } from './1795301200000-BorrowerSearch';
 import { SurveyTitles1795301300000 } from './1795301300000-SurveyTitles';
 import { CalendarNotesInRussian1795301400000 } from './1795301400000-CalendarNotesInRussian';
 import { BorrowerSegment1795301500000 } from './1795301500000-BorrowerSegment';
+import { LenderCounts1795301600000 } from './1795301600000-LenderCounts';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   SurveyTitles1795301300000,
   CalendarNotesInRussian1795301400000,
   BorrowerSegment1795301500000,
+  LenderCounts1795301600000,
 ];

@@ -10,7 +10,7 @@ const ID = '00000000-0000-4000-8000-000000000000';
  * OpenAPI document is checked against this table, so a new route cannot be added without a line here.
  */
 const ROUTES: {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   openapi: string;
   scope: ApiScope | null;
@@ -84,6 +84,19 @@ const ROUTES: {
     scope: 'metrics:read',
   },
   { method: 'GET', path: '/api/v1/responses', openapi: '/api/v1/responses', scope: 'responses:read' },
+  {
+    method: 'GET',
+    path: '/api/v1/metrics/ratios?from=2026-11-01&to=2026-11-30',
+    openapi: '/api/v1/metrics/ratios',
+    scope: 'metrics:read',
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/counts/2026-11-01',
+    openapi: '/api/v1/counts/{date}',
+    scope: 'counts:write',
+    body: { counts: { applications: 1 } },
+  },
   {
     method: 'GET',
     path: '/api/v1/responses/export?format=csv',

@@ -29,6 +29,7 @@ import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller'
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { KeyOrSessionGuard } from './auth/key-or-session.guard';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console';
+import { CountsController } from './metrics/counts.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ResponsesController } from './responses/responses.controller';
 import { ResponsesExportController } from './responses/responses-export.controller';
@@ -88,6 +89,7 @@ export class AppModule {
         ComplaintsController,
         ComplaintIntakeController,
         MetricsController,
+        CountsController,
         ResponsesController,
         ResponsesExportController,
         ...CONSOLE_CONTROLLERS,

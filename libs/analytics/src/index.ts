@@ -11,3 +11,5 @@ export type { ResponseItem } from './response-queries.service';
 export type { ResponseFilters } from './response-filters';
 export { RESPONSE_FILTER_KEYS } from './response-filters';
 export { RESPONSE_COLUMNS, ResponseExport } from './response-export.service';
+export { COUNT_NAMES, LenderCounts, MAX_COUNT, RATIO_GROUPS } from './lender-counts.repository';
+export type { CountName, DayCounts, RatioFilters, RatioGroup, RatioItem } from './lender-counts.repository';

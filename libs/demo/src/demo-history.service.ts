@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { RefreshMetricRollups } from '@app/analytics';
+import { DayCounts, LenderCounts, RefreshMetricRollups } from '@app/analytics';
+import { SYSTEM_ACTOR } from '@app/audit';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { CallbackHistory, callbackPriority, HistoricTask } from '@app/callbacks';
 import { ComplaintHistory, HistoricComplaint } from '@app/complaints';
@@ -29,6 +30,8 @@ const DAY = 86_400_000;
 export const DEMO_DAYS = 90;
 export const DEMO_BORROWERS = 300;
 const EVENTS_PER_DAY = 18;
+/** The lender's loan applications a day, of which the demo's contacts are a small surveyed part. */
+const APPLICATIONS_PER_DAY = 400;
 
 const FIRST = [
   'Анна',
@@ -149,6 +152,7 @@ export class DemoHistoryService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly rollups: RefreshMetricRollups,
+    private readonly counts: LenderCounts,
     private readonly surveyHistory: SurveyHistory,
     private readonly catalog: SurveyCatalog,
     private readonly users: StaffUserService,
@@ -179,8 +183,27 @@ export class DemoHistoryService {
         now.minus({ days: DEMO_DAYS + 1 }).toISODate()!,
         now.plus({ days: 1 }).toISODate()!,
       );
+      await this.counts.replaceDays(SYSTEM_ACTOR, this.lenderCounts(now));
     }
     return written;
+  }
+
+  /** The lender's own daily figures for the history's days, per product, as its systems would post them. */
+  private lenderCounts(now: DateTime): DayCounts[] {
+    const random = prng(20261201);
+    const days: DayCounts[] = [];
+    for (let back = DEMO_DAYS; back >= 1; back--) {
+      const date = now.minus({ days: back }).toISODate()!;
+      for (const [product, share] of [
+        ['PDL', 0.65],
+        ['installment', 0.35],
+      ] as const) {
+        const applications = Math.round(APPLICATIONS_PER_DAY * share * (0.8 + random() * 0.4));
+        const loans = Math.round(applications * (0.55 + random() * 0.15));
+        days.push({ date, product, counts: { applications, loans_issued: loans } });
+      }
+    }
+    return days;
   }
 
   private async surveys(): Promise<Map<string, SurveyInfo>> {

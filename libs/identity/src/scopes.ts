@@ -7,6 +7,7 @@ export const API_SCOPES = [
   'complaints:export',
   'metrics:read',
   'responses:read',
+  'counts:write',
 ] as const;
 
 export type ApiScope = (typeof API_SCOPES)[number];

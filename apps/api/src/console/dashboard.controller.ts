@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { Dashboard, DashboardFilters, DashboardQueries } from '@app/analytics';
+import { Dashboard, DashboardFilters, DashboardQueries, LenderCounts, RatioItem } from '@app/analytics';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException } from '@app/core';
 import { StaffSession } from '@app/identity';
@@ -17,6 +17,7 @@ import { formatNumber, pluralKey } from './numbers';
 export class DashboardController {
   constructor(
     private readonly dashboards: DashboardQueries,
+    private readonly counts: LenderCounts,
     private readonly pages: ConsoleRenderer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -46,8 +47,16 @@ export class DashboardController {
       charts: true,
     };
     let data: Dashboard;
+    let ratios: { items: RatioItem[]; total: RatioItem };
     try {
       data = await this.dashboards.load(filters, this.config.lenderTimeZone, this.clock.now());
+      // The lender's counts know only days and products: touchpoint and channel do not narrow them.
+      ratios = await this.counts.ratiosWithTotal({
+        from: filters.from,
+        to: filters.to,
+        groupBy: filters.groupBy,
+        product: filters.product,
+      });
     } catch (error) {
       if (!(error instanceof DomainException) || error.code !== 'validation_failed') throw error;
       return this.pages.send(reply, 400, 'dashboard', frame, {
@@ -65,6 +74,7 @@ export class DashboardController {
       filters,
       data,
       ...dashboardView(data, filters, words, locale, session.user.role !== 'compliance'),
+      ratios: { ...ratios, posted: ratios.total.applications !== null || ratios.total.loansIssued !== null },
       errors: null,
     });
   }

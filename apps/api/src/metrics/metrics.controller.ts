@@ -1,10 +1,19 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { METRIC_GROUPS, MetricGroup, MetricSums, SURVEY_KINDS, SurveyKind } from '@app/analytics';
+import {
+  LenderCounts,
+  METRIC_GROUPS,
+  MetricGroup,
+  MetricSums,
+  RATIO_GROUPS,
+  RatioGroup,
+  SURVEY_KINDS,
+  SurveyKind,
+} from '@app/analytics';
 import { AppConfig } from '@app/config';
 import { ApiKeyAuth } from '../auth/api-key.guard';
-import { MetricsReportDto } from './metrics.dto';
+import { MetricsReportDto, RatiosReportDto } from './metrics.dto';
 
 export class MetricsQuery {
   @ApiProperty({ example: '2026-11-01', description: 'First day, in the lender’s time zone' })
@@ -42,14 +51,48 @@ export class MetricsQuery {
   product?: string;
 }
 
+export class RatiosQuery {
+  @ApiProperty({ example: '2026-11-01', description: 'First day, in the lender’s time zone' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-11-30', description: 'Last day, inclusive' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: RATIO_GROUPS, default: 'day' })
+  @IsOptional()
+  @IsIn(RATIO_GROUPS)
+  groupBy?: RatioGroup;
+
+  @ApiPropertyOptional({ example: 'PDL', description: 'One product’s figures and counts' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  product?: string;
+}
+
 @ApiTags('metrics')
 @Controller('api/v1/metrics')
 @ApiKeyAuth('metrics:read')
 export class MetricsController {
   constructor(
     private readonly metrics: MetricSums,
+    private readonly counts: LenderCounts,
     private readonly config: AppConfig,
   ) {}
+
+  @Get('ratios')
+  @ApiOperation({
+    summary:
+      'Contacts per application, complaints (every channel) and low scores per 1,000 loans issued, per day, week ' +
+      'or month, read against the counts posted through PUT /api/v1/counts/{date}. A ratio is null where no ' +
+      'count was posted; it counts only the days whose counts were.',
+  })
+  @ApiOkResponse({ type: RatiosReportDto })
+  ratios(@Query() query: RatiosQuery): Promise<RatiosReportDto> {
+    return this.counts.ratios(query);
+  }
 
   @Get()
   @ApiOperation({

@@ -33,3 +33,34 @@ export class MetricsReportDto {
   @ApiProperty({ type: [MetricGroupDto] }) items!: MetricGroupDto[];
   @ApiProperty({ type: MetricDto }) totals!: MetricDto;
 }
+
+export class RatioDto {
+  @ApiProperty({ example: '2026-11-16', description: 'The day, week (its Monday) or month (its first day)' })
+  key!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 1.42, description: 'Contact events per application' })
+  contactsPerApplication!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 3.75,
+    description: 'Complaints per 1,000 loans issued',
+  })
+  complaintsPer1000Loans!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 12.5,
+    description: 'Low scores per 1,000 loans issued',
+  })
+  lowScoresPer1000Loans!: number | null;
+  @ApiProperty({ example: 1704, description: 'Contact events' }) contacts!: number;
+  @ApiProperty({ example: 310 }) responses!: number;
+  @ApiProperty({ example: 10, description: 'Low-score answers' }) lowScores!: number;
+  @ApiProperty({ example: 3, description: 'Complaints registered, every channel' }) complaints!: number;
+  @ApiProperty({ type: Number, nullable: true, example: 1200 }) applications!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 800 }) loansIssued!: number | null;
+}
+
+export class RatiosReportDto {
+  @ApiProperty({ type: [RatioDto] }) items!: RatioDto[];
+}
