@@ -15,6 +15,7 @@ import { SurveyTitles1795301300000 } from './1795301300000-SurveyTitles';
 import { CalendarNotesInRussian1795301400000 } from './1795301400000-CalendarNotesInRussian';
 import { BorrowerSegment1795301500000 } from './1795301500000-BorrowerSegment';
 import { LenderCounts1795301600000 } from './1795301600000-LenderCounts';
+import { RegulatorMentions1795301700000 } from './1795301700000-RegulatorMentions';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CalendarNotesInRussian1795301400000,
   BorrowerSegment1795301500000,
   LenderCounts1795301600000,
+  RegulatorMentions1795301700000,
 ];

@@ -291,6 +291,37 @@ describe('answers: in-app API, survey page, SMS replies; low scores become callb
       ).toBe('приложение не работает');
     });
 
+    it('puts a low answer that mentions the regulator at the top of the queue, marked, and the queue API says so', async () => {
+      const { id, token } = await emailInvitation();
+      const csrf = csrfOf(await page(`/s/${token}`).then((r) => r.text()));
+      await post(`/s/${token}`, { csrf, q_satisfaction: '3', comment: 'Если не вернёте деньги — пишу в ЦБ' });
+      const row = await task(id);
+      expect(row.regulator_mention_at).toEqual(NOW);
+      expect(row.priority).toBeGreaterThanOrEqual(1000);
+      const reader = (
+        await api.app.get(ApiKeyService).create(SYSTEM_ACTOR, { name: 'crm', scopes: ['tasks:read'] })
+      ).secret;
+      const queue = await request<{ items: { id: string; regulatorMention: boolean }[] }>(
+        `${api.baseUrl}/api/v1/callback-tasks?status=open&limit=5`,
+        { headers: { authorization: `Bearer ${reader}` } },
+      );
+      expect(queue.body.items[0]).toMatchObject({ id: row.id, regulatorMention: true });
+      expect(queue.body.items.slice(1).every((t) => !t.regulatorMention)).toBe(true);
+    });
+
+    it('marks and lifts the task once when an edited comment first mentions a court', async () => {
+      const { id, token } = await emailInvitation();
+      const csrf = csrfOf(await page(`/s/${token}`).then((r) => r.text()));
+      await post(`/s/${token}`, { csrf, q_satisfaction: '2', comment: 'судя по всему, деньги не дошли' });
+      const before = await task(id);
+      expect(before.regulator_mention_at).toBeNull();
+      await post(`/s/${token}/comment`, { csrf, comment: 'подам иск в суд' });
+      await post(`/s/${token}/comment`, { csrf, comment: 'подам иск в суд и напишу в прокуратуру' });
+      const after = await task(id);
+      expect(after.regulator_mention_at).toEqual(NOW);
+      expect(after.priority).toBe(before.priority + 1000);
+    });
+
     it('refuses a post without the form token, and re-shows the form for a missing score', async () => {
       const { id, token } = await emailInvitation();
       expect((await post(`/s/${token}`, { q_satisfaction: '4' })).status).toBe(403);
@@ -365,6 +396,15 @@ describe('answers: in-app API, survey page, SMS replies; low scores become callb
         await sql.query(`SELECT score, low, comment, source FROM response WHERE invitation_id = $1`, [id])
       ).rows[0];
       expect(row).toEqual({ score: '2.00', low: true, comment: 'долго ждал ответа', source: 'sms' });
+    });
+
+    it('lifts the task when the SMS comment after a low score mentions a lawyer', async () => {
+      const phone = '+79993330002';
+      const id = await sent({ borrower: { phone } });
+      await inbound({ MessageSid: sid(), From: phone, To: TWILIO_FROM, Body: '1' });
+      expect((await task(id)).regulator_mention_at).toBeNull();
+      await inbound({ MessageSid: sid(), From: phone, Body: 'передаю дело юристу' });
+      expect(await task(id)).toMatchObject({ regulator_mention_at: NOW, priority: 1100 });
     });
 
     it('asks again politely for a number out of range and stores nothing', async () => {

@@ -9,6 +9,7 @@ export interface HistoricTask {
   priority: number;
   assigneeId: string | null;
   tags: string[];
+  regulatorMentionAt: Date | null;
   firstContactDueAt: Date;
   firstContactAt: Date | null;
   escalatedAt: Date | null;
@@ -35,8 +36,8 @@ export class CallbackHistory {
   async insertTask(manager: EntityManager, t: HistoricTask): Promise<string> {
     const [task]: { id: string }[] = await manager.query(
       `INSERT INTO callback_task (response_id, borrower_id, status, priority, assignee_id, tags, first_contact_due_at, first_contact_at, escalated_at,
-                                  attempt_count, closure_reason, closed_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+                                  attempt_count, closure_reason, closed_at, created_at, updated_at, regulator_mention_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id`,
       [
         t.responseId,
         t.borrowerId,
@@ -51,6 +52,7 @@ export class CallbackHistory {
         t.closureReason,
         t.closedAt,
         t.createdAt,
+        t.regulatorMentionAt,
       ],
     );
     return task!.id;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { addWorkingDays, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { EntityManager } from 'typeorm';
-import { callbackPriority } from './callback-priority';
+import { callbackPriority, REGULATOR_MENTION_BOOST } from './callback-priority';
 
 export interface LowScore {
   responseId: string;
@@ -11,6 +11,8 @@ export interface LowScore {
   scale: { min: number; max: number };
   threshold: number;
   tags: string[];
+  /** The comment mentions the regulator, a court, the police or a lawyer. */
+  mentionsRegulator: boolean;
   submittedAt: Date;
 }
 
@@ -29,12 +31,27 @@ export class CallbackTaskOpener {
     private readonly config: AppConfig,
   ) {}
 
-  /** A comment edited while its task is still open re-tags the task (the queue filters by tag). */
-  async retag(manager: EntityManager, responseId: string, tags: string[], now: Date): Promise<void> {
+  /**
+   * A comment edited while its task is still open re-tags the task (the queue filters by tag); a first
+   * mention of the regulator marks the task and lifts it to the top of the queue, open or taken.
+   */
+  async retag(
+    manager: EntityManager,
+    responseId: string,
+    tags: string[],
+    mentionsRegulator: boolean,
+    now: Date,
+  ): Promise<void> {
     await manager.query(
       `UPDATE callback_task SET tags = $2, updated_at = $3, version = version + 1 WHERE response_id = $1 AND status = 'open'`,
       [responseId, tags, now],
     );
+    if (mentionsRegulator)
+      await manager.query(
+        `UPDATE callback_task SET regulator_mention_at = $2, priority = priority + $3, updated_at = $2, version = version + 1
+          WHERE response_id = $1 AND status IN ('open', 'in_progress') AND regulator_mention_at IS NULL`,
+        [responseId, now, REGULATOR_MENTION_BOOST],
+      );
   }
 
   async open(
@@ -53,6 +70,7 @@ export class CallbackTaskOpener {
       max: low.scale.max,
       threshold: low.threshold,
       earlierLows: earlier,
+      mentionsRegulator: low.mentionsRegulator,
     });
     const firstContactDueAt = addWorkingDays(
       low.submittedAt,
@@ -61,9 +79,17 @@ export class CallbackTaskOpener {
       isWorkingDay,
     );
     const rows: { id: string }[] = await manager.query(
-      `INSERT INTO callback_task (response_id, borrower_id, priority, tags, first_contact_due_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-      [low.responseId, low.borrowerId, priority, low.tags, firstContactDueAt, low.submittedAt],
+      `INSERT INTO callback_task (response_id, borrower_id, priority, tags, first_contact_due_at, created_at, updated_at, regulator_mention_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $7::boolean THEN $6::timestamptz END) RETURNING id`,
+      [
+        low.responseId,
+        low.borrowerId,
+        priority,
+        low.tags,
+        firstContactDueAt,
+        low.submittedAt,
+        low.mentionsRegulator,
+      ],
     );
     return { id: rows[0]!.id, priority, firstContactDueAt };
   }

@@ -42,6 +42,8 @@ export interface TaskListItem {
   /** First contact due within the next two hours. */
   dueSoon: boolean;
   escalated: boolean;
+  /** The comment mentions the regulator, a court, the police or a lawyer: the task is at the top of the queue. */
+  regulatorMention: boolean;
   attempts: number;
   closureReason: string | null;
   createdAt: string;
@@ -124,7 +126,7 @@ export class CallbackTaskQueries {
       pageSql = `SELECT t.* FROM callback_task t WHERE ${filter} ${order} LIMIT $2`;
     }
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
+      `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.regulator_mention_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, t.call_back_at, r.id AS response_id, r.score, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id, b.name AS borrower_name, b.phone IS NOT NULL AS borrower_has_phone, t.first_contact_due_at::text AS due_key,
               (${overdueCondition('t', '$1')}) AS overdue, (${dueSoonCondition('t', '$1')}) AS due_soon
@@ -220,7 +222,7 @@ export class CallbackTaskQueries {
   async get(id: string): Promise<TaskDetail> {
     if (!isUuid(id)) throw new NotFoundException('The callback task');
     const page = await this.db.query(
-      `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.attempt_count,
+      `SELECT t.id, t.status, t.priority, t.assignee_id, t.tags, t.first_contact_due_at, t.first_contact_at, t.escalated_at, t.regulator_mention_at, t.attempt_count,
               t.closure_reason, t.created_at, t.version, t.call_back_at, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id, b.name AS borrower_name, b.phone IS NOT NULL AS borrower_has_phone,
               e.external_id AS event_external_id, e.touchpoint AS event_touchpoint, e.occurred_at AS event_occurred_at,
@@ -277,6 +279,7 @@ function toItem(row: Record<string, unknown>): TaskListItem {
     overdue: row.overdue as boolean,
     dueSoon: row.due_soon as boolean,
     escalated: row.escalated_at !== null,
+    regulatorMention: row.regulator_mention_at !== null,
     attempts: row.attempt_count as number,
     callBackAt: (row.call_back_at as Date | null)?.toISOString() ?? null,
     closureReason: (row.closure_reason as string | null) ?? null,

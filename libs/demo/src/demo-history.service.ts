@@ -20,6 +20,7 @@ import {
   primaryScore,
   SurveyCatalog,
   SurveyHistory,
+  mentionsRegulator,
   tagComment,
 } from '@app/surveys';
 import { StaffUserService } from '@app/identity';
@@ -92,6 +93,7 @@ const LOW_COMMENTS = [
   'Не понимаю условия продления, проценты непрозрачные',
   'Звонили родственникам, хотя я не давал согласия',
   'Долго ждал ответа в чате, вопрос так и не решили',
+  'Если не вернёте списанное, пишу жалобу в ЦБ и иду в суд',
   'The payment was charged twice',
   'Agent was rude and hung up',
   null,
@@ -142,6 +144,17 @@ function prng(seed: number): () => number {
  * state with their attempts, and complaints registered, under review and resolved with gap-free
  * numbers. Written once, on a database without contact events, in one transaction.
  */
+/** A low answer of the demo's history, waiting for its callback task. */
+interface DemoLow {
+  responseIndex: number;
+  borrower: number;
+  score: number;
+  survey: SurveyInfo;
+  submittedAt: number;
+  tags: string[];
+  mentionsRegulator: boolean;
+}
+
 @Injectable()
 export class DemoHistoryService {
   private readonly logger = new Logger(DemoHistoryService.name);
@@ -264,14 +277,7 @@ export class DemoHistoryService {
     const events = new Rows<HistoricEvent>(HISTORIC_EVENT_COLUMNS);
     const invitations: (Omit<HistoricInvitation, 'contact_event_id'> & { event: number })[] = [];
     const responses: (Omit<HistoricResponse, 'invitation_id'> & { invitation: number })[] = [];
-    const lows: {
-      responseIndex: number;
-      borrower: number;
-      score: number;
-      survey: SurveyInfo;
-      submittedAt: number;
-      tags: string[];
-    }[] = [];
+    const lows: DemoLow[] = [];
     const lowCount = new Map<number, number[]>();
     let eventNo = 0;
     for (let day = DEMO_DAYS; day >= 0; day--) {
@@ -394,7 +400,15 @@ export class DemoHistoryService {
           submitted_at: new Date(answeredAt!),
         });
         if (low) {
-          lows.push({ responseIndex, borrower: b, score, survey, submittedAt: answeredAt!, tags });
+          lows.push({
+            responseIndex,
+            borrower: b,
+            score,
+            survey,
+            submittedAt: answeredAt!,
+            tags,
+            mentionsRegulator: mentionsRegulator(comment),
+          });
           lowCount.set(b, [...(lowCount.get(b) ?? []), answeredAt!]);
         }
       }
@@ -428,14 +442,7 @@ export class DemoHistoryService {
 
   private async writeTasks(
     manager: EntityManager,
-    lows: {
-      responseIndex: number;
-      borrower: number;
-      score: number;
-      survey: SurveyInfo;
-      submittedAt: number;
-      tags: string[];
-    }[],
+    lows: DemoLow[],
     responseIds: string[],
     borrowerIds: string[],
     lowCount: Map<number, number[]>,
@@ -459,6 +466,7 @@ export class DemoHistoryService {
         max: low.survey.max,
         threshold: low.survey.threshold,
         earlierLows: earlier,
+        mentionsRegulator: low.mentionsRegulator,
       });
       const created = new Date(low.submittedAt);
       const due = addWorkingDays(created, 1, zone, isWorkingDay);
@@ -490,6 +498,7 @@ export class DemoHistoryService {
         priority,
         assigneeId: fate === 'open' ? null : agent,
         tags: low.tags,
+        regulatorMentionAt: low.mentionsRegulator ? created : null,
         firstContactDueAt: due,
         firstContactAt: reached ? firstContact : null,
         escalatedAt: fate === 'open' && due.getTime() < now ? new Date(due.getTime() + 3_600_000) : null,

@@ -175,3 +175,57 @@ export function tagComment(comment: string | null): CommentCategory[] {
   );
   return tags.length > 0 ? tags : ['other'];
 }
+
+/**
+ * Words that say the borrower is taking it further: the Bank of Russia, the financial ombudsman, a
+ * court, the prosecutor, the police, a lawyer. Whole words (with their endings), so "судя по всему"
+ * is not a court and "цбр" is still the central bank.
+ */
+const REGULATOR_WORDS = [
+  'цб',
+  'цбр',
+  'центробанк\\p{L}*',
+  'центральн\\p{L}* банк\\p{L}*',
+  'банк\\p{L}* росси\\p{L}*',
+  'регулятор\\p{L}*',
+  'финансов\\p{L}* уполномоченн\\p{L}*',
+  'финомбудсмен\\p{L}*',
+  'омбудсмен\\p{L}*',
+  'роспотребнадзор\\p{L}*',
+  'суд',
+  'суда',
+  'суде',
+  'суду',
+  'судом',
+  'суды',
+  'судов',
+  'судебн\\p{L}*',
+  'иск',
+  'иском',
+  'прокуратур\\p{L}*',
+  'прокурор\\p{L}*',
+  'полици\\p{L}*',
+  'полицейск\\p{L}*',
+  'юрист\\p{L}*',
+  'адвокат\\p{L}*',
+  'central bank',
+  'bank of russia',
+  'regulator\\p{L}*',
+  'ombudsman',
+  'court',
+  'courts',
+  'sue',
+  'lawsuit\\p{L}*',
+  'lawyer\\p{L}*',
+  'attorney\\p{L}*',
+  'police',
+  'prosecutor\\p{L}*',
+];
+const REGULATOR_PATTERN = new RegExp(`(^|\\s)(${REGULATOR_WORDS.join('|')})(?=\\s|$)`, 'u');
+
+/** Whether a comment mentions the regulator, a court, the police or a lawyer (look-alike letters unified). */
+export function mentionsRegulator(comment: string | null): boolean {
+  if (!comment) return false;
+  const text = normalizeComment(comment);
+  return REGULATOR_PATTERN.test(text) || REGULATOR_PATTERN.test(unifyScripts(text));
+}

@@ -1,5 +1,5 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
-export { COMMENT_CATEGORIES, tagComment } from './comment-tags';
+export { COMMENT_CATEGORIES, mentionsRegulator, tagComment } from './comment-tags';
 export { samplingDraw } from './contact-policy';
 export { EditContactPolicy } from './edit-contact-policy.use-case';
 export { InvitationQueries, localize } from './invitation-query.service';

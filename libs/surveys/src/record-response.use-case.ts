@@ -4,7 +4,7 @@ import { CallbackTaskOpener } from '@app/callbacks';
 import { WebhookOutbox } from '@app/webhooks';
 import { Clock, DomainException, isPlainText, NotFoundException, ValidationFailedException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
-import { tagComment } from './comment-tags';
+import { mentionsRegulator, tagComment } from './comment-tags';
 import { scoreAnswers } from './scoring';
 import { SurveyCatalog } from './survey-catalog.service';
 import { Survey } from './survey.model';
@@ -158,6 +158,7 @@ export class RecordResponse {
     let callbackTaskId: string | null = null;
     if (scored.low) {
       const scale = survey.questions[0]!;
+      const regulatorMention = mentionsRegulator(comment);
       const task = await this.tasks.open(manager, {
         responseId,
         borrowerId: invitation.borrower_id,
@@ -165,6 +166,7 @@ export class RecordResponse {
         scale: { min: scale.min, max: scale.max },
         threshold: survey.lowScoreThreshold,
         tags,
+        mentionsRegulator: regulatorMention,
         submittedAt: now,
       });
       callbackTaskId = task.id;
@@ -174,6 +176,7 @@ export class RecordResponse {
         invitationId: invitation.id,
         borrowerExternalId: invitation.borrower_external_id,
         priority: task.priority,
+        regulatorMention,
         firstContactDueAt: task.firstContactDueAt.toISOString(),
       });
     }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackTaskOpener } from '@app/callbacks';
 import { Clock, DomainException, NotFoundException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
-import { tagComment } from './comment-tags';
+import { mentionsRegulator, tagComment } from './comment-tags';
 import { checkComment, InvitationLocator } from './record-response.use-case';
 
 /**
@@ -55,6 +55,6 @@ export class UpdateComment {
       `UPDATE response SET comment = $2, tags = $3, comment_updated_at = $4 WHERE id = $1`,
       [response.id, next, tags, now],
     );
-    await this.tasks.retag(manager, response.id, tags, now);
+    await this.tasks.retag(manager, response.id, tags, mentionsRegulator(next), now);
   }
 }

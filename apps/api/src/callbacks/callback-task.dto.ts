@@ -27,6 +27,11 @@ export class CallbackTaskDto {
   @ApiProperty({ description: 'First contact is past due' }) overdue!: boolean;
   @ApiProperty({ description: 'First contact due within two hours' }) dueSoon!: boolean;
   @ApiProperty({ description: 'Raised by the SLA sweep' }) escalated!: boolean;
+  @ApiProperty({
+    description:
+      'The comment mentions the regulator, a court, the police or a lawyer; the task is at the top of the queue',
+  })
+  regulatorMention!: boolean;
   @ApiProperty({ example: 1 }) attempts!: number;
   @ApiProperty({
     type: String,
