@@ -16,6 +16,7 @@ import { CalendarNotesInRussian1795301400000 } from './1795301400000-CalendarNot
 import { BorrowerSegment1795301500000 } from './1795301500000-BorrowerSegment';
 import { LenderCounts1795301600000 } from './1795301600000-LenderCounts';
 import { RegulatorMentions1795301700000 } from './1795301700000-RegulatorMentions';
+import { CategoryRollups1795301800000 } from './1795301800000-CategoryRollups';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   BorrowerSegment1795301500000,
   LenderCounts1795301600000,
   RegulatorMentions1795301700000,
+  CategoryRollups1795301800000,
 ];

@@ -81,7 +81,7 @@ describe('the staff console in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'console-queue-desktop.png'), fullPage: true });
 
     await Promise.all([page.waitForURL(/\/console\/tasks\//), page.click('[data-testid=take-next]')]);
-    expect(await page.locator('.alert').innerText()).toContain('The task is yours now.');
+    expect(await page.locator('.alert[role=status]').innerText()).toContain('The task is yours now.');
     const masked = await page.locator('[data-testid=phone]').innerText();
     expect(masked).toMatch(/^\+79•+\d\d$/);
     await page.click('[data-testid=reveal]');
@@ -166,7 +166,7 @@ describe('the staff console in Chromium', () => {
     for (const viewport of [DESKTOP, PHONE]) {
       const { page, context, errors } = await signIn('expert', viewport);
       await page.goto(`${api.baseUrl}/console/dashboard`);
-      expect(await page.locator('canvas[data-chart]').count()).toBe(8);
+      expect(await page.locator('canvas[data-chart]').count()).toBe(10);
       // Chart.js ran: every canvas got a drawing size.
       await page.waitForFunction(
         `[...document.querySelectorAll('canvas')].every((c) => c.width > 0 && c.height > 0)`,

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { CategoryTrendQueries, ResponseFilters, ResponseQueries } from '@app/analytics';
 import { SYSTEM_ACTOR } from '@app/audit';
 import { CallbackTaskQueries, TaskListFilters } from '@app/callbacks';
 import { ComplaintFilters, ComplaintQueries } from '@app/complaints';
@@ -171,5 +172,70 @@ describe('the dashboard agrees with the queue and the register', () => {
     expect(file.status).toBe(200);
     const lines = file.text.trim().split('\r\n');
     expect(lines).toHaveLength(shown + 1);
+  });
+
+  /** How many answers the explorer lists for these filters, every page. */
+  async function explorerCount(filters: ResponseFilters): Promise<number> {
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await api.app.get(ResponseQueries).list(SYSTEM_ACTOR, { ...filters, limit: 200, cursor });
+      total += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return total;
+  }
+
+  it('reads the same category shares from the rollups as from the raw answers, for six months by month and by week, filtered', async () => {
+    const trends = api.app.get(CategoryTrendQueries);
+    for (const filters of [
+      { from: '2026-05-19', to: '2026-11-18', groupBy: 'month' as const },
+      { from: '2026-05-19', to: '2026-11-18', groupBy: 'week' as const, channel: 'sms' },
+    ]) {
+      const rollup = await trends.load(filters, 'Europe/Moscow');
+      expect(rollup).toEqual(await trends.load(filters, 'Europe/Moscow', 'raw'));
+      expect(rollup.answers.totals.some((n) => n > 0)).toBe(true);
+    }
+  });
+
+  it('draws each category’s share of low answers per month as the explorer counts them, and its top five of the week opens exactly those answers', async () => {
+    const page = await expert.get('/console/dashboard?from=2026-08-21&to=2026-11-18&groupBy=month');
+    expect(page.status).toBe(200);
+    const section = /data-testid="category-shares"[\s\S]*?<\/section>/.exec(page.text)![0];
+    const charts = [...section.matchAll(/data-chart="([^"]*)"/g)].map(
+      (m) =>
+        JSON.parse(unescape(m[1]!)) as {
+          labels: string[];
+          counts: number[];
+          datasets: { label: string; data: (number | null)[] }[];
+        },
+    );
+    expect(charts).toHaveLength(2);
+    const [answers] = charts;
+    // November: the chart's base is the explorer's low answers with a comment, and each share its category's.
+    const november = answers!.labels.indexOf('November 2026');
+    const month = { from: '2026-11-01', to: '2026-11-18', low: 'true' };
+    expect(answers!.counts[november]).toBe(await explorerCount({ ...month, hasComment: 'true' }));
+    const payments = answers!.datasets.find((d) => d.label === 'Payments')!;
+    const paid = await explorerCount({ ...month, category: 'payments' });
+    expect(payments.data[november]).toBeCloseTo((100 * paid) / answers!.counts[november]!, 1);
+
+    const rows = [
+      ...section.matchAll(/<tr data-category="([^"]+)">[\s\S]*?href="([^"]+)"[\s\S]*?data-value="(\d+)"/g),
+    ];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThanOrEqual(5);
+    const counted = rows.map((r) => Number(r[3]));
+    expect([...counted].sort((a, b) => b - a)).toEqual(counted);
+    for (const [, category, href, value] of rows) {
+      const link = new URL(unescape(href!), api.baseUrl);
+      expect(Object.fromEntries(link.searchParams)).toEqual({
+        from: '2026-11-16',
+        to: '2026-11-22',
+        category,
+        low: 'true',
+      });
+      expect(await explorerCount(Object.fromEntries(link.searchParams))).toBe(Number(value));
+    }
   });
 });

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TemplatesModule } from '@app/core';
+import { ExportsModule } from '@app/exports';
+import { CategoryTrendQueries } from './category-trends.service';
 import { DashboardQueries } from './dashboard-queries.service';
+import { LenderCounts } from './lender-counts.repository';
 import { MetricSums } from './metric-sums.service';
 import { RefreshMetricRollups } from './refresh-metric-rollups.use-case';
-import { LenderCounts } from './lender-counts.repository';
 import { ResponseExport } from './response-export.service';
 import { ResponseQueries } from './response-queries.service';
-import { ExportsModule } from '@app/exports';
-import { TemplatesModule } from '@app/core';
 
 const PROVIDERS = [
   MetricSums,
@@ -15,6 +16,7 @@ const PROVIDERS = [
   ResponseQueries,
   ResponseExport,
   LenderCounts,
+  CategoryTrendQueries,
 ];
 
 @Module({ imports: [ExportsModule, TemplatesModule], providers: PROVIDERS, exports: PROVIDERS })

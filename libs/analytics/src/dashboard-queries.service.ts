@@ -6,6 +6,13 @@ import { ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { GroupSums, MetricSums, SumSource, validateMetricFilters } from './metric-sums.service';
 import { addSums, computeMetric, EMPTY_SUMS, Metric, percent, ScoreSums, SurveyKind } from './metrics';
+import {
+  COMPLAINT_COLUMNS,
+  COMPLAINTS_FROM,
+  dimensionConditions,
+  RESPONSE_COLUMNS,
+  ROLLUP_COLUMNS,
+} from './dimensions';
 
 export interface DashboardFilters {
   from: string;
@@ -60,36 +67,6 @@ export interface Dashboard {
 
 const KINDS: SurveyKind[] = ['CSI', 'NPS', 'CLI'];
 
-type DimensionColumns = Record<'touchpoint' | 'channel' | 'product', string>;
-const RESPONSE_COLUMNS: DimensionColumns = {
-  touchpoint: 'r.touchpoint',
-  channel: 'r.channel',
-  product: 'r.product',
-};
-const ROLLUP_COLUMNS: DimensionColumns = {
-  touchpoint: 'm.touchpoint',
-  channel: 'm.channel',
-  product: 'm.product',
-};
-// A complaint's touchpoint and product are its own (every channel has them) or its survey's; the survey
-// channel only a complaint found on a callback has.
-const COMPLAINT_COLUMNS: DimensionColumns = {
-  touchpoint: 'coalesce(c.touchpoint, r.touchpoint)',
-  channel: 'r.channel',
-  product: 'coalesce(c.product, r.product)',
-};
-
-/** The filter's touchpoint, channel and product as conditions on these columns, values added to `params`. */
-function dimensionConditions(
-  filters: DashboardFilters,
-  params: unknown[],
-  columns: DimensionColumns,
-): string[] {
-  return (['touchpoint', 'channel', 'product'] as const)
-    .filter((key) => filters[key])
-    .map((key) => `${columns[key]} = $${params.push(filters[key])}`);
-}
-
 /**
  * The numbers behind the dashboard, computed from counts and sums per group (never averaged
  * percentages): survey metrics and the funnel from the daily rollups, the closed loop (tasks,
@@ -137,7 +114,7 @@ export class DashboardQueries {
     // The register's complaints of the period ($1–$3 as above, $4 now); categories against the period before.
     const registeredIn = (from: string, to: string) =>
       `c.registered_at >= (${from}::date::timestamp AT TIME ZONE $3::text) AND c.registered_at < ((${to}::date + 1)::timestamp AT TIME ZONE $3::text)`;
-    const complaintsFrom = `complaint c LEFT JOIN callback_task t ON t.id = c.task_id LEFT JOIN response r ON r.id = t.response_id`;
+    const complaintsFrom = COMPLAINTS_FROM;
     const complaintParams: unknown[] = [filters.from, filters.to, timeZone, now];
     const complaintWhere = [
       registeredIn('$1', '$2'),

@@ -13,3 +13,5 @@ export { RESPONSE_FILTER_KEYS } from './response-filters';
 export { RESPONSE_COLUMNS, ResponseExport } from './response-export.service';
 export { COUNT_NAMES, LenderCounts, MAX_COUNT, RATIO_GROUPS } from './lender-counts.repository';
 export type { CountName, DayCounts, RatioFilters, RatioGroup, RatioItem } from './lender-counts.repository';
+export { CategoryTrendQueries, periodStarts } from './category-trends.service';
+export type { CategorySeries, CategoryTrends, TopCategory } from './category-trends.service';

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { AppConfig } from '@app/config';
 import { Clock, ValidationFailedException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
+import { CATEGORY_SQL } from './response-filters';
 
 /** Responses may commit a little after their submitted_at: each refresh re-reads this far back. */
 export const LATE_COMMIT_MARGIN_MS = 5 * 60_000;
@@ -119,8 +120,9 @@ export class RefreshMetricRollups {
       params.slice(0, 2),
     );
     await manager.query(
-      `INSERT INTO metric_response_daily (day, survey_key, kind, touchpoint, channel, product, locale, responses, score_sum, top2, promoters, passives, detractors, low)
+      `INSERT INTO metric_response_daily (day, survey_key, kind, touchpoint, channel, product, locale, category, responses, score_sum, top2, promoters, passives, detractors, low)
        SELECT (r.submitted_at AT TIME ZONE $3::text)::date, s.key, s.kind, r.touchpoint, r.channel, coalesce(r.product, ''), r.locale,
+              coalesce(${CATEGORY_SQL}, ''),
               count(*), sum(r.score),
               count(*) FILTER (WHERE s.kind = 'CSI' AND r.score >= 4),
               count(*) FILTER (WHERE s.kind <> 'CSI' AND r.score >= 9),
@@ -129,7 +131,7 @@ export class RefreshMetricRollups {
               count(*) FILTER (WHERE r.low)
          FROM response r JOIN survey s ON s.id = r.survey_id
         WHERE r.submitted_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND r.submitted_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
       params,
     );
   }

@@ -1,12 +1,21 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { Dashboard, DashboardFilters, DashboardQueries, LenderCounts, RatioItem } from '@app/analytics';
+import {
+  CategoryTrendQueries,
+  CategoryTrends,
+  Dashboard,
+  DashboardFilters,
+  DashboardQueries,
+  LenderCounts,
+  RatioItem,
+} from '@app/analytics';
 import { AppConfig } from '@app/config';
 import { Clock, DomainException } from '@app/core';
 import { StaffSession } from '@app/identity';
 import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
+import { categoryView } from './category-view';
 import { dashboardView } from './dashboard-view';
 import { queryText } from './forms';
 import { formatNumber, pluralKey } from './numbers';
@@ -18,6 +27,7 @@ export class DashboardController {
   constructor(
     private readonly dashboards: DashboardQueries,
     private readonly counts: LenderCounts,
+    private readonly categories: CategoryTrendQueries,
     private readonly pages: ConsoleRenderer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -48,8 +58,12 @@ export class DashboardController {
     };
     let data: Dashboard;
     let ratios: { items: RatioItem[]; total: RatioItem };
+    let trends: CategoryTrends;
     try {
-      data = await this.dashboards.load(filters, this.config.lenderTimeZone, this.clock.now());
+      [data, trends] = await Promise.all([
+        this.dashboards.load(filters, this.config.lenderTimeZone, this.clock.now()),
+        this.categories.load(filters, this.config.lenderTimeZone),
+      ]);
       // The lender's counts know only days and products: touchpoint and channel do not narrow them.
       ratios = await this.counts.ratiosWithTotal({
         from: filters.from,
@@ -74,6 +88,7 @@ export class DashboardController {
       filters,
       data,
       ...dashboardView(data, filters, words, locale, session.user.role !== 'compliance'),
+      categories: categoryView(trends, filters, words, locale),
       ratios: { ...ratios, posted: ratios.total.applications !== null || ratios.total.loansIssued !== null },
       errors: null,
     });
