@@ -17,6 +17,7 @@ import { BorrowerSegment1795301500000 } from './1795301500000-BorrowerSegment';
 import { LenderCounts1795301600000 } from './1795301600000-LenderCounts';
 import { RegulatorMentions1795301700000 } from './1795301700000-RegulatorMentions';
 import { CategoryRollups1795301800000 } from './1795301800000-CategoryRollups';
+import { MetricTargets1795301900000 } from './1795301900000-MetricTargets';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   LenderCounts1795301600000,
   RegulatorMentions1795301700000,
   CategoryRollups1795301800000,
+  MetricTargets1795301900000,
 ];

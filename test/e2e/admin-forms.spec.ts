@@ -91,6 +91,27 @@ describe('admin forms keep what was typed when refused', () => {
       kept: ['value="2026-12-30"', '<option value="shortened" selected>', `value="${'x'.repeat(201)}"`],
       named: 'Заметка',
     },
+    {
+      form: '/console/admin/targets',
+      page: '/console/admin/targets',
+      table: 'metric_target',
+      body: {
+        metric: 'NPS',
+        value: '150',
+        from: '2026-10-01',
+        to: '2026-12-31',
+        touchpoint: 'chat',
+        product: '',
+      },
+      kept: [
+        'value="150"',
+        'value="2026-10-01"',
+        'value="2026-12-31"',
+        '<option value="NPS" selected>',
+        '<option value="chat" selected>',
+      ],
+      named: 'Цель',
+    },
   ])('$form', async ({ form, page, table, body, kept, named }) => {
     await admin.get(page);
     const before = await count(table);
@@ -162,5 +183,42 @@ describe('admin forms keep what was typed when refused', () => {
       expect(refused.text).toContain(value);
     expect(refused.text).not.toContain('value="call" checked');
     expect(refused.text).toContain('<b>Тихие часы в будни</b>');
+  });
+
+  it('/console/admin/targets refuses a target off its scale, backwards, unreadable or twice, and archives one', async () => {
+    await admin.get('/console/admin/targets');
+    const target = {
+      metric: 'CLI',
+      value: '7',
+      from: '2026-10-01',
+      to: '2026-12-31',
+      touchpoint: '',
+      product: '',
+    };
+    for (const [change, named] of [
+      [{ value: '11' }, 'Цель'],
+      [{ value: '7,555' }, 'Цель'],
+      [{ value: 'семь' }, 'Цель'],
+      [{ value: '' }, 'Цель'],
+      [{ to: '2026-09-01' }, 'По'],
+      [{ from: '2026-13-01' }, 'С'],
+      [{ metric: 'ROI' }, 'Показатель'],
+    ] as const) {
+      const refused = await admin.post('/console/admin/targets', { ...target, ...change });
+      expect([JSON.stringify(change), refused.status]).toEqual([JSON.stringify(change), 422]);
+      expect(refused.text).toContain(`<b>${named}</b>`);
+    }
+    expect(await count('metric_target')).toBe(0);
+    expect((await admin.post('/console/admin/targets', { ...target, value: '7,5' })).status).toBe(303);
+    const twice = await admin.post('/console/admin/targets', target);
+    expect(twice.status).toBe(409);
+    const { rows } = await sql.query(`SELECT id, value::float8 AS value FROM metric_target`);
+    expect(rows).toEqual([{ id: expect.any(String), value: 7.5 }]);
+    await admin.get('/console/admin/targets');
+    expect((await admin.post(`/console/admin/targets/${rows[0].id}/archive`)).status).toBe(303);
+    expect((await admin.post(`/console/admin/targets/${rows[0].id}/archive`)).status).toBe(404);
+    expect(
+      (await sql.query(`SELECT count(*)::int AS n FROM metric_target WHERE archived_at IS NULL`)).rows[0].n,
+    ).toBe(0);
   });
 });

@@ -1,11 +1,19 @@
 import { Client } from 'pg';
-import { CategoryTrendQueries, ResponseFilters, ResponseQueries } from '@app/analytics';
+import {
+  CategoryTrendQueries,
+  MetricSums,
+  MetricTargets,
+  RefreshMetricRollups,
+  ResponseFilters,
+  ResponseQueries,
+} from '@app/analytics';
 import { SYSTEM_ACTOR } from '@app/audit';
 import { CallbackTaskQueries, TaskListFilters } from '@app/callbacks';
 import { ComplaintFilters, ComplaintQueries } from '@app/complaints';
 import { FixedClock } from '@app/core';
 import { DemoCredentials, DemoDataService } from '@app/demo';
 import { RunningApi, startTestApi } from '../support/api-app';
+import { answers } from '../factories/answers';
 import { ConsoleClient } from '../support/console-client';
 
 /** Handlebars' HTML escaping undone, for reading attributes back. */
@@ -237,5 +245,37 @@ describe('the dashboard agrees with the queue and the register', () => {
       });
       expect(await explorerCount(Object.fromEntries(link.searchParams))).toBe(Number(value));
     }
+  });
+
+  it('shows the NPS target’s gap and the change against the period before and a year earlier on its tile', async () => {
+    const sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+    await answers(
+      sql,
+      [10, 10, 9, 6, 3].map((score) => ({
+        survey: 'nps_relationship' as const,
+        score,
+        at: '2025-10-10T08:00:00Z',
+      })),
+    );
+    await sql.end();
+    await api.app.get(RefreshMetricRollups).recompute('2025-10-01', '2025-10-31');
+    await api.app
+      .get(MetricTargets)
+      .set(SYSTEM_ACTOR, { metric: 'NPS', value: 45, from: '2026-07-01', to: '2026-12-31' });
+    const { text } = await dashboard();
+    const tile = /data-testid="kpi-nps">[\s\S]*?<\/(?:a|div)>/.exec(text)![0];
+    const value = Number(/data-value="([^"]*)"/.exec(tile)![1]);
+    expect(/data-target="([^"]*)"/.exec(tile)![1]).toBe('45');
+    expect(Number(/data-gap="([^"]*)"/.exec(tile)![1])).toBeCloseTo(value - 45, 2);
+    const metrics = api.app.get(MetricSums);
+    const nps = async (from: string, to: string) =>
+      (await metrics.report({ from, to, kind: 'NPS' }, 'all', 'Europe/Moscow')).totals.nps!;
+    const changes = [...tile.matchAll(/data-change="([^"]*)"/g)].map((m) => Number(m[1]));
+    expect(changes).toHaveLength(2);
+    expect(changes[0]).toBeCloseTo(value - (await nps('2026-05-23', '2026-08-20')), 2);
+    expect(changes[1]).toBeCloseTo(value - (await nps('2025-08-21', '2025-11-18')), 2);
+    expect(await nps('2025-08-21', '2025-11-18')).toBe(20);
+    expect(tile).toContain('vs a year earlier');
   });
 });

@@ -5,6 +5,7 @@ import { CategoryTrendQueries } from './category-trends.service';
 import { DashboardQueries } from './dashboard-queries.service';
 import { LenderCounts } from './lender-counts.repository';
 import { MetricSums } from './metric-sums.service';
+import { MetricTargets } from './metric-targets.repository';
 import { RefreshMetricRollups } from './refresh-metric-rollups.use-case';
 import { ResponseExport } from './response-export.service';
 import { ResponseQueries } from './response-queries.service';
@@ -17,6 +18,7 @@ const PROVIDERS = [
   ResponseExport,
   LenderCounts,
   CategoryTrendQueries,
+  MetricTargets,
 ];
 
 @Module({ imports: [ExportsModule, TemplatesModule], providers: PROVIDERS, exports: PROVIDERS })

@@ -86,6 +86,20 @@ export class DashboardQueries {
     if (errors.length > 0) throw new ValidationFailedException(errors);
   }
 
+  /** Every kind's figures over a period (the tiles' comparisons), from the rollups. */
+  async totals(
+    filters: DashboardFilters,
+    period: { from: string; to: string },
+    timeZone: string,
+  ): Promise<Record<SurveyKind, Metric>> {
+    const rows = await this.metricSums.sums(
+      { ...period, touchpoint: filters.touchpoint, channel: filters.channel, product: filters.product },
+      'all',
+      timeZone,
+    );
+    return metricsByKind(rows)[0]?.metrics ?? emptyMetrics();
+  }
+
   async load(
     filters: DashboardFilters,
     timeZone: string,

@@ -2,8 +2,17 @@
 export { AnalyticsModule } from './analytics.module';
 export { DashboardQueries } from './dashboard-queries.service';
 export type { Dashboard, DashboardFilters } from './dashboard-queries.service';
-export { METRIC_GROUPS, MetricSums, SURVEY_KINDS } from './metric-sums.service';
-export type { MetricGroup } from './metric-sums.service';
+export {
+  COMPARISONS,
+  comparedPeriod,
+  METRIC_GROUPS,
+  MetricSums,
+  MIN_SIGNIFICANT_ANSWERS,
+  SURVEY_KINDS,
+} from './metric-sums.service';
+export type { Comparison, MetricGroup, MetricItem, MetricReport } from './metric-sums.service';
+export { MetricTargets, TARGET_METRICS, TARGET_SCALES } from './metric-targets.repository';
+export type { MetricTarget, TargetInput, TargetMetric } from './metric-targets.repository';
 export type { Metric, SurveyKind } from './metrics';
 export { RefreshMetricRollups } from './refresh-metric-rollups.use-case';
 export { ResponseQueries } from './response-queries.service';

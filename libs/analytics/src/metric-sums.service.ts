@@ -2,9 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FieldError, isIsoDate, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
-import { addSums, computeMetric, EMPTY_SUMS, Metric, ScoreSums, SurveyKind } from './metrics';
+import { DateTime } from 'luxon';
+import { addSums, computeMetric, EMPTY_SUMS, Metric, round, ScoreSums, SurveyKind } from './metrics';
+import { MetricTargets } from './metric-targets.repository';
+import { CATEGORY_SQL } from './response-filters';
 
-export const METRIC_GROUPS = ['day', 'week', 'month', 'touchpoint', 'channel', 'product', 'survey'] as const;
+export const METRIC_GROUPS = [
+  'day',
+  'week',
+  'month',
+  'touchpoint',
+  'channel',
+  'product',
+  'survey',
+  'segment',
+  'operator',
+  'category',
+  'question',
+] as const;
+/** Groups the rollups do not keep: read from the responses themselves. */
+const RAW_GROUPS: ReadonlySet<MetricGroup> = new Set(['segment', 'operator', 'question']);
+const TIME_GROUPS: ReadonlySet<MetricGroup> = new Set(['day', 'week', 'month']);
+export const COMPARISONS = ['previous', 'year'] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+/** Fewer answers than this behind a point and it is marked not significant (a chart leaves a gap). */
+export const MIN_SIGNIFICANT_ANSWERS = 10;
 export type MetricGroup = (typeof METRIC_GROUPS)[number] | 'all';
 export const SURVEY_KINDS: readonly SurveyKind[] = ['CSI', 'NPS', 'CLI'];
 
@@ -56,7 +78,10 @@ export function validateMetricFilters(filters: MetricFilters): FieldError[] {
  */
 @Injectable()
 export class MetricSums {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly targets: MetricTargets,
+  ) {}
 
   async sums(
     filters: MetricFilters,
@@ -66,7 +91,7 @@ export class MetricSums {
   ): Promise<GroupSums[]> {
     const errors = validateMetricFilters(filters);
     if (errors.length > 0) throw new ValidationFailedException(errors);
-    const raw = source === 'raw';
+    const raw = source === 'raw' || RAW_GROUPS.has(group);
     const day = raw ? `(r.submitted_at AT TIME ZONE $3::text)::date` : 'm.day';
     const column = {
       touchpoint: raw ? 'r.touchpoint' : 'm.touchpoint',
@@ -74,15 +99,21 @@ export class MetricSums {
       product: raw ? `coalesce(r.product, '')` : 'm.product',
       survey: raw ? 's.key' : 'm.survey_key',
       kind: raw ? 's.kind' : 'm.kind',
+      category: raw ? `coalesce(${CATEGORY_SQL}, '')` : 'm.category',
     };
+    const named = (sql: string) => `CASE WHEN ${sql} = '' THEN '—' ELSE ${sql} END`;
     const key: Record<MetricGroup, string> = {
       day: `to_char(${day}, 'YYYY-MM-DD')`,
       week: `to_char(date_trunc('week', ${day}), 'YYYY-MM-DD')`,
       month: `to_char(date_trunc('month', ${day}), 'YYYY-MM-DD')`,
       touchpoint: column.touchpoint,
       channel: column.channel,
-      product: `CASE WHEN ${column.product} = '' THEN '—' ELSE ${column.product} END`,
+      product: named(column.product),
       survey: column.survey,
+      category: named(column.category),
+      segment: `coalesce(b.segment, '—')`,
+      operator: `coalesce(e.agent_ref, '—')`,
+      question: 'a.key',
       all: `'all'`,
     };
     const params: unknown[] = [filters.from, filters.to, timeZone];
@@ -95,13 +126,21 @@ export class MetricSums {
     if (filters.kind) where.push(`${column.kind} = $${params.push(filters.kind)}`);
     for (const dim of ['touchpoint', 'channel', 'product'] as const)
       if (filters[dim] !== undefined) where.push(`${column[dim]} = $${params.push(filters[dim])}`);
+    // Per question, each answer is scored on its own; otherwise the response's primary score.
+    const score = group === 'question' ? 'a.value::numeric' : 'r.score';
+    const joins = {
+      segment: 'JOIN borrower b ON b.id = r.borrower_id',
+      operator:
+        'JOIN invitation i ON i.id = r.invitation_id LEFT JOIN contact_event e ON e.id = i.contact_event_id',
+      question: 'CROSS JOIN LATERAL jsonb_each_text(r.answers) a',
+    } as Partial<Record<MetricGroup, string>>;
     const sql = raw
-      ? `SELECT ${key[group]} AS key, s.kind, count(*) AS responses, coalesce(sum(r.score), 0) AS score_sum,
-                count(*) FILTER (WHERE s.kind = 'CSI' AND r.score >= 4) AS top2,
-                count(*) FILTER (WHERE s.kind <> 'CSI' AND r.score >= 9) AS promoters,
-                count(*) FILTER (WHERE s.kind <> 'CSI' AND r.score >= 7 AND r.score < 9) AS passives,
-                count(*) FILTER (WHERE s.kind <> 'CSI' AND r.score < 7) AS detractors
-           FROM response r JOIN survey s ON s.id = r.survey_id
+      ? `SELECT ${key[group]} AS key, s.kind, count(*) AS responses, coalesce(sum(${score}), 0) AS score_sum,
+                count(*) FILTER (WHERE s.kind = 'CSI' AND ${score} >= 4) AS top2,
+                count(*) FILTER (WHERE s.kind <> 'CSI' AND ${score} >= 9) AS promoters,
+                count(*) FILTER (WHERE s.kind <> 'CSI' AND ${score} >= 7 AND ${score} < 9) AS passives,
+                count(*) FILTER (WHERE s.kind <> 'CSI' AND ${score} < 7) AS detractors
+           FROM response r JOIN survey s ON s.id = r.survey_id ${joins[group] ?? ''}
           WHERE ${where.join(' AND ')} GROUP BY 1, 2 ORDER BY 1, 2`
       : `SELECT ${key[group]} AS key, m.kind, sum(m.responses) AS responses, sum(m.score_sum) AS score_sum, sum(m.top2) AS top2,
                 sum(m.promoters) AS promoters, sum(m.passives) AS passives, sum(m.detractors) AS detractors
@@ -122,17 +161,83 @@ export class MetricSums {
     }));
   }
 
-  /** One kind's metric per group and over the whole period (GET /api/v1/metrics). */
+  /**
+   * One kind's metric per group and over the whole period (GET /api/v1/metrics): each group with the
+   * answers behind it and whether they are enough to read; with `compare`, the same for the period
+   * before or a year earlier (time groups pair by position, other groups by key); the target set for
+   * the period, if any, with the gap to it.
+   */
   async report(
     filters: MetricFilters & { kind: SurveyKind },
     groupBy: MetricGroup,
     timeZone: string,
-  ): Promise<{ items: ({ key: string } & Metric)[]; totals: Metric }> {
-    const rows = await this.sums(filters, groupBy, timeZone);
-    const total = rows.reduce((acc, row) => addSums(acc, row.sums), EMPTY_SUMS);
+    compare?: Comparison,
+  ): Promise<MetricReport> {
+    const current = await this.figures(filters, groupBy, timeZone);
+    // A kind's target is set on its own figure: CSI, NPS or CLI (CSAT's is the dashboard's).
+    const target = await this.targets.forPeriod(filters, filters.kind);
+    const totals: MetricReport['totals'] = { ...current.totals };
+    if (target) {
+      totals.target = target.value;
+      const value = totals[primaryField(filters.kind)];
+      totals.gap = typeof value === 'number' ? round(value - target.value, 2) : null;
+    }
+    if (!compare) return { items: current.items, totals };
+    const earlier = await this.figures(
+      { ...filters, ...comparedPeriod(filters, compare) },
+      groupBy,
+      timeZone,
+    );
+    const timed = TIME_GROUPS.has(groupBy);
     return {
-      items: rows.map((row) => ({ key: row.key, ...computeMetric(filters.kind, row.sums) })),
+      items: current.items.map((item, i) => ({
+        ...item,
+        previous: (timed ? earlier.items[i] : earlier.items.find((e) => e.key === item.key)) ?? null,
+      })),
+      totals: { ...totals, previous: earlier.totals },
+    };
+  }
+
+  private async figures(
+    filters: MetricFilters & { kind: SurveyKind },
+    groupBy: MetricGroup,
+    timeZone: string,
+  ): Promise<{ items: MetricItem[]; totals: Metric }> {
+    const rows = await this.sums(filters, groupBy, timeZone);
+    // Per question every answer counts once; the whole period counts each response once.
+    const totalRows = groupBy === 'question' ? await this.sums(filters, 'all', timeZone) : rows;
+    const total = totalRows.reduce((acc, row) => addSums(acc, row.sums), EMPTY_SUMS);
+    return {
+      items: rows.map((row) => ({
+        key: row.key,
+        ...computeMetric(filters.kind, row.sums),
+        significant: row.sums.responses >= MIN_SIGNIFICANT_ANSWERS,
+      })),
       totals: computeMetric(filters.kind, total),
     };
   }
+}
+
+export type MetricItem = { key: string; significant: boolean } & Metric;
+
+export interface MetricReport {
+  items: (MetricItem & { previous?: MetricItem | null })[];
+  totals: Metric & { target?: number; gap?: number | null; previous?: Metric };
+}
+
+/** The period a comparison reads: the same number of days just before, or the same days a year earlier. */
+export function comparedPeriod(
+  period: { from: string; to: string },
+  compare: Comparison,
+): { from: string; to: string } {
+  const from = DateTime.fromISO(period.from, { zone: 'UTC' });
+  const to = DateTime.fromISO(period.to, { zone: 'UTC' });
+  if (compare === 'year')
+    return { from: from.minus({ years: 1 }).toISODate()!, to: to.minus({ years: 1 }).toISODate()! };
+  const days = to.diff(from, 'days').days + 1;
+  return { from: from.minus({ days }).toISODate()!, to: from.minus({ days: 1 }).toISODate()! };
+}
+
+function primaryField(kind: SurveyKind): 'csi' | 'nps' | 'cli' {
+  return kind === 'CSI' ? 'csi' : kind === 'NPS' ? 'nps' : 'cli';
 }

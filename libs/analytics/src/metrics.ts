@@ -43,7 +43,7 @@ export function addSums(a: ScoreSums, b: ScoreSums): ScoreSums {
   };
 }
 
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
  * The metric of a kind from its sums (design.md "Metrics"): CSI is the mean 1–5 rating and CSAT the

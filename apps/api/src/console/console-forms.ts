@@ -1,3 +1,4 @@
+import { TARGET_METRICS } from '@app/analytics';
 import { STAFF_ROLES } from '@app/audit';
 import { ATTEMPT_RESULTS } from '@app/callbacks';
 import {
@@ -155,4 +156,13 @@ export class SurveyEditForm {
   @FormWholeNumber(1, 2160) reminderHours?: string;
   @FormText(10, { required: true }) samplePercent!: string;
   @FormChoice(['on']) active?: string;
+}
+
+export class TargetForm {
+  @FormChoice(TARGET_METRICS, { required: true }) metric!: string;
+  @FormText(10, { required: true }) value!: string;
+  @FormText(10, { required: true }) from!: string;
+  @FormText(10, { required: true }) to!: string;
+  @FormText(100) touchpoint?: string;
+  @FormText(100) product?: string;
 }

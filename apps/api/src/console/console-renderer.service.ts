@@ -112,6 +112,7 @@ export class ConsoleRenderer {
     );
     this.engine.helper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
     this.engine.helper('eq', (a: unknown, b: unknown) => a === b);
+    this.engine.helper('isNumber', (value: unknown) => typeof value === 'number' && Number.isFinite(value));
     this.engine.helper(
       'gt',
       (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b,

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { MIN_SIGNIFICANT_ANSWERS } from '@app/analytics';
 import type { Dashboard, DashboardFilters, Metric, SurveyKind } from '@app/analytics';
 
 export interface ChartSpec {
@@ -28,6 +29,18 @@ export interface Tile {
   basis: string | null;
   href: string | null;
   bad: boolean;
+  /** The target set for this figure and period, and how far the figure is from it. */
+  target: number | null;
+  gap: number | null;
+  /** The change against the period before and the same period a year earlier, where both have answers. */
+  changes: { label: string; value: number }[];
+}
+
+/** What the tiles compare their figures with. */
+export interface TileComparisons {
+  previous: Record<SurveyKind, Metric>;
+  lastYear: Record<SurveyKind, Metric>;
+  targets: { metric: string; value: number }[];
 }
 
 const COLORS = ['#1f5fbf', '#f79009', '#12b76a', '#7a5af8', '#f04438'];
@@ -45,6 +58,7 @@ export function dashboardView(
   locale: 'ru' | 'en',
   /** Compliance does not open the queue: its tiles link nowhere for them. */
   seesQueue: boolean,
+  comparisons: TileComparisons,
 ): { tiles: Tile[]; charts: Record<string, ChartSpec | null>; trend: object[]; breakdowns: object[] } {
   const dims = new URLSearchParams();
   for (const key of ['touchpoint', 'channel', 'product'] as const)
@@ -60,11 +74,33 @@ export function dashboardView(
   const { totals, funnel, callbacks, complaints, recovery } = data;
   const metric = (kind: SurveyKind, key: keyof Metric) =>
     totals[kind].responses > 0 ? ((totals[kind][key] as number | null) ?? null) : null;
+  // A survey figure with its target's gap and its change against the period before and a year earlier.
+  const figure = (id: string, kind: SurveyKind, key: keyof Metric, unit: string, name: string): Tile => {
+    const value = metric(kind, key);
+    const then = (earlier: Record<SurveyKind, Metric>) =>
+      earlier[kind].responses > 0 ? ((earlier[kind][key] as number | null) ?? null) : null;
+    const target = comparisons.targets.find((t) => t.metric === name)?.value ?? null;
+    const changes = (
+      [
+        ['dashboard.vsPrevious', then(comparisons.previous)],
+        ['dashboard.vsYear', then(comparisons.lastYear)],
+      ] as const
+    )
+      .filter(([, before]) => value !== null && before !== null)
+      .map(([label, before]) => ({ label: words(label), value: round(value! - before!) }));
+    return {
+      ...tile(id, value, unit, words(`metric.${name}`), answers(totals[kind].responses), null),
+      target,
+      gap: target !== null && value !== null ? round(value - target) : null,
+      bad: target !== null && value !== null && value < target,
+      changes,
+    };
+  };
   const tiles: Tile[] = [
-    tile('csi', metric('CSI', 'csi'), '', words('metric.CSI'), answers(totals.CSI.responses), null),
-    tile('csat', metric('CSI', 'csat'), ' %', words('metric.CSAT'), answers(totals.CSI.responses), null),
-    tile('nps', metric('NPS', 'nps'), '', words('metric.NPS'), answers(totals.NPS.responses), null),
-    tile('cli', metric('CLI', 'cli'), '', words('metric.CLI'), answers(totals.CLI.responses), null),
+    figure('csi', 'CSI', 'csi', '', 'CSI'),
+    figure('csat', 'CSI', 'csat', ' %', 'CSAT'),
+    figure('nps', 'NPS', 'nps', '', 'NPS'),
+    figure('cli', 'CLI', 'cli', '', 'CLI'),
     tile(
       'response-rate',
       funnel.sent > 0 ? funnel.responseRate : null,
@@ -129,9 +165,12 @@ export function dashboardView(
   ];
 
   const periods = data.trend.map((p) => periodLabel(p.period, filters.groupBy, locale));
+  // A point on too few answers is left out of the line (its count still shows in the table).
   const series = (kind: SurveyKind, key: keyof Metric) =>
     data.trend.map((p) =>
-      p.metrics[kind].responses > 0 ? ((p.metrics[kind][key] as number | null) ?? null) : null,
+      p.metrics[kind].responses >= MIN_SIGNIFICANT_ANSWERS
+        ? ((p.metrics[kind][key] as number | null) ?? null)
+        : null,
     );
   const counts = (kind: SurveyKind) => data.trend.map((p) => p.metrics[kind].responses);
   const line = (kind: SurveyKind, spec: Omit<ChartSpec, 'labels' | 'counts' | 'countLabel' | 'type'>) =>
@@ -252,7 +291,16 @@ export function dashboardView(
             horizontal: true,
           },
   };
-  const trend = data.trend.map((p, i) => ({ period: periods[i], metrics: p.metrics }));
+  const trend = data.trend.map((p, i) => ({
+    period: periods[i],
+    metrics: p.metrics,
+    thin: Object.fromEntries(
+      (['CSI', 'NPS', 'CLI'] as const).map((k) => [
+        k,
+        p.metrics[k].responses > 0 && p.metrics[k].responses < MIN_SIGNIFICANT_ANSWERS,
+      ]),
+    ),
+  }));
   const breakdowns = (
     [
       ['touchpoint', 'dashboard.byTouchpoint', data.byTouchpoint],
@@ -276,8 +324,10 @@ function tile(
   basis: string | null,
   href: string | null,
 ): Tile {
-  return { id, value, unit, caption, basis, href, bad: false };
+  return { id, value, unit, caption, basis, href, bad: false, target: null, gap: null, changes: [] };
 }
+
+const round = (value: number) => Math.round(value * 100) / 100;
 
 /** A period's first day as the reader names it: the week "16.11", the month "ноябрь 2026". */
 export function periodLabel(day: string, groupBy: 'week' | 'month', locale: 'ru' | 'en'): string {

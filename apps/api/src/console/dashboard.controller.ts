@@ -6,7 +6,9 @@ import {
   Dashboard,
   DashboardFilters,
   DashboardQueries,
+  comparedPeriod,
   LenderCounts,
+  MetricTargets,
   RatioItem,
 } from '@app/analytics';
 import { AppConfig } from '@app/config';
@@ -16,7 +18,7 @@ import type { FastifyReply } from 'fastify';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
 import { categoryView } from './category-view';
-import { dashboardView } from './dashboard-view';
+import { dashboardView, TileComparisons } from './dashboard-view';
 import { queryText } from './forms';
 import { formatNumber, pluralKey } from './numbers';
 
@@ -28,6 +30,7 @@ export class DashboardController {
     private readonly dashboards: DashboardQueries,
     private readonly counts: LenderCounts,
     private readonly categories: CategoryTrendQueries,
+    private readonly targets: MetricTargets,
     private readonly pages: ConsoleRenderer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -59,6 +62,7 @@ export class DashboardController {
     let data: Dashboard;
     let ratios: { items: RatioItem[]; total: RatioItem };
     let trends: CategoryTrends;
+    let comparisons: TileComparisons;
     try {
       [data, trends] = await Promise.all([
         this.dashboards.load(filters, this.config.lenderTimeZone, this.clock.now()),
@@ -71,6 +75,13 @@ export class DashboardController {
         groupBy: filters.groupBy,
         product: filters.product,
       });
+      const zone = this.config.lenderTimeZone;
+      const [previous, lastYear, targets] = await Promise.all([
+        this.dashboards.totals(filters, comparedPeriod(filters, 'previous'), zone),
+        this.dashboards.totals(filters, comparedPeriod(filters, 'year'), zone),
+        this.targets.forPeriodAll(filters),
+      ]);
+      comparisons = { previous, lastYear, targets };
     } catch (error) {
       if (!(error instanceof DomainException) || error.code !== 'validation_failed') throw error;
       return this.pages.send(reply, 400, 'dashboard', frame, {
@@ -87,7 +98,7 @@ export class DashboardController {
     this.pages.send(reply, 200, 'dashboard', frame, {
       filters,
       data,
-      ...dashboardView(data, filters, words, locale, session.user.role !== 'compliance'),
+      ...dashboardView(data, filters, words, locale, session.user.role !== 'compliance', comparisons),
       categories: categoryView(trends, filters, words, locale),
       ratios: { ...ratios, posted: ratios.total.applications !== null || ratios.total.loansIssued !== null },
       errors: null,

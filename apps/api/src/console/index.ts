@@ -1,4 +1,5 @@
 import { AdminCalendarController } from './admin-calendar.controller';
+import { AdminTargetsController } from './admin-targets.controller';
 import { AdminCriteriaController } from './admin-criteria.controller';
 import { AdminPolicyController } from './admin-policy.controller';
 import { AdminSurveysController } from './admin-surveys.controller';
@@ -41,6 +42,7 @@ export const CONSOLE_CONTROLLERS = [
   AdminPolicyController,
   AdminWebhooksController,
   AdminCalendarController,
+  AdminTargetsController,
   AdminCriteriaController,
   SearchController,
   // Last: every other /console address.

@@ -2,6 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import {
+  COMPARISONS,
+  Comparison,
   LenderCounts,
   METRIC_GROUPS,
   MetricGroup,
@@ -32,6 +34,14 @@ export class MetricsQuery {
   @IsOptional()
   @IsIn(METRIC_GROUPS)
   groupBy?: Exclude<MetricGroup, 'all'>;
+
+  @ApiPropertyOptional({
+    enum: COMPARISONS,
+    description: 'previous: the same number of days just before; year: the same days a year earlier',
+  })
+  @IsOptional()
+  @IsIn(COMPARISONS)
+  compare?: Comparison;
 
   @ApiPropertyOptional({ example: 'chat' })
   @IsOptional()
@@ -98,12 +108,14 @@ export class MetricsController {
   @ApiOperation({
     summary:
       'CSI (mean 1–5) and CSAT (% of 4–5), NPS (% promoters − % detractors) or CLI (mean 0–10) per day, week, ' +
-      'month, touchpoint, channel, product or survey, and for the whole period; computed from counts and sums ' +
-      'of the daily rollups (current within a minute)',
+      'month, touchpoint, channel, product, survey, segment, operator (the event’s agentRef), comment category or ' +
+      'question, and for the whole period, each with its answer count; with compare, against the period before or ' +
+      'a year earlier; with the target and its gap when one is set. Computed from counts and sums of the daily ' +
+      'rollups (current within a minute); segment, operator and question read the answers themselves.',
   })
   @ApiOkResponse({ type: MetricsReportDto })
   get(@Query() query: MetricsQuery): Promise<MetricsReportDto> {
-    const { groupBy = 'day', ...filters } = query;
-    return this.metrics.report(filters, groupBy, this.config.lenderTimeZone);
+    const { groupBy = 'day', compare, ...filters } = query;
+    return this.metrics.report(filters, groupBy, this.config.lenderTimeZone, compare);
   }
 }

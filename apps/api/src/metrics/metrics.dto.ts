@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MIN_SIGNIFICANT_ANSWERS } from '@app/analytics';
 
 /** One kind's figures: CSI with CSAT, NPS with its three groups, or CLI (the fields of the kind asked for). */
 export class MetricDto {
@@ -21,17 +22,47 @@ export class MetricDto {
   @ApiPropertyOptional({ example: 20 }) detractors?: number;
 }
 
+export class ComparedMetricGroupDto extends MetricDto {
+  @ApiProperty({ example: '2026-11-09', description: 'The compared group (time groups pair by position)' })
+  key!: string;
+  @ApiProperty({ description: `At least ${MIN_SIGNIFICANT_ANSWERS} answers: enough to read the figure` })
+  significant!: boolean;
+}
+
 export class MetricGroupDto extends MetricDto {
   @ApiProperty({
     example: '2026-11-16',
-    description: 'The group: a day, week (its Monday), month, or a name',
+    description:
+      'The group: a day, week (its Monday), month, or a name (`—` for none); per question, the question id',
   })
   key!: string;
+  @ApiProperty({ description: `At least ${MIN_SIGNIFICANT_ANSWERS} answers: enough to read the figure` })
+  significant!: boolean;
+  @ApiPropertyOptional({
+    type: ComparedMetricGroupDto,
+    nullable: true,
+    description: 'With `compare`: the same group in the compared period (null when it had no answers)',
+  })
+  previous?: ComparedMetricGroupDto | null;
+}
+
+export class MetricTotalsDto extends MetricDto {
+  @ApiPropertyOptional({ example: 45, description: 'The target set for this figure, period and scope' })
+  target?: number;
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: -3,
+    description: 'The figure minus its target',
+  })
+  gap?: number | null;
+  @ApiPropertyOptional({ type: MetricDto, description: 'With `compare`: the compared period’s totals' })
+  previous?: MetricDto;
 }
 
 export class MetricsReportDto {
   @ApiProperty({ type: [MetricGroupDto] }) items!: MetricGroupDto[];
-  @ApiProperty({ type: MetricDto }) totals!: MetricDto;
+  @ApiProperty({ type: MetricTotalsDto }) totals!: MetricTotalsDto;
 }
 
 export class RatioDto {
