@@ -18,6 +18,7 @@ import { LenderCounts1795301600000 } from './1795301600000-LenderCounts';
 import { RegulatorMentions1795301700000 } from './1795301700000-RegulatorMentions';
 import { CategoryRollups1795301800000 } from './1795301800000-CategoryRollups';
 import { MetricTargets1795301900000 } from './1795301900000-MetricTargets';
+import { CommentKeywords1795302000000 } from './1795302000000-CommentKeywords';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   RegulatorMentions1795301700000,
   CategoryRollups1795301800000,
   MetricTargets1795301900000,
+  CommentKeywords1795302000000,
 ];

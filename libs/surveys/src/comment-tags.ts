@@ -156,24 +156,48 @@ const RULES: Record<Exclude<CommentCategory, 'other'>, string[]> = {
   ],
 };
 
-const COMPILED = Object.entries(RULES).map(
-  ([category, stems]) =>
-    [
-      category as CommentCategory,
-      stems.map((stem) => new RegExp(`(^|\\s)${normalizeComment(stem)}`, 'u')),
-    ] as const,
-);
+/** The built-in keyword stems per category (the admin's page shows them beside the lender's own). */
+export const BUILT_IN_KEYWORDS: Readonly<Record<Exclude<CommentCategory, 'other'>, readonly string[]>> =
+  RULES;
 
-/** The categories a comment is about; `other` when it says something none of the rules recognise. */
+/** A word the lender added to a category. */
+export interface AddedKeyword {
+  category: Exclude<CommentCategory, 'other'>;
+  stem: string;
+}
+
+export interface CommentTagger {
+  /** The categories a comment is about; `other` when it says something none of the rules recognise. */
+  tag(comment: string | null): CommentCategory[];
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The built-in stems and the lender's added ones, compiled once: stems match at word starts, normalised. */
+export function compileTagger(added: readonly AddedKeyword[] = []): CommentTagger {
+  const compiled = (Object.keys(RULES) as Exclude<CommentCategory, 'other'>[]).map((category) => {
+    const stems = [...RULES[category], ...added.filter((a) => a.category === category).map((a) => a.stem)]
+      .map(normalizeComment)
+      .filter((stem) => stem.length > 0);
+    return [category, new RegExp(`(^|\\s)(${stems.map(escape).join('|')})`, 'u')] as const;
+  });
+  return {
+    tag(comment) {
+      if (!comment) return [];
+      const text = normalizeComment(comment);
+      if (!text) return [];
+      const variants = [text, unifyScripts(text)];
+      const tags = compiled.filter(([, pattern]) => variants.some((v) => pattern.test(v))).map(([c]) => c);
+      return tags.length > 0 ? tags : ['other'];
+    },
+  };
+}
+
+const BUILT_IN = compileTagger();
+
+/** The categories a comment is about by the built-in rules alone (the demo's history, the tests). */
 export function tagComment(comment: string | null): CommentCategory[] {
-  if (!comment) return [];
-  const text = normalizeComment(comment);
-  if (!text) return [];
-  const variants = [text, unifyScripts(text)];
-  const tags = COMPILED.filter(([, patterns]) => patterns.some((p) => variants.some((v) => p.test(v)))).map(
-    ([category]) => category,
-  );
-  return tags.length > 0 ? tags : ['other'];
+  return BUILT_IN.tag(comment);
 }
 
 /**

@@ -1,5 +1,7 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
-export { COMMENT_CATEGORIES, mentionsRegulator, tagComment } from './comment-tags';
+export { BUILT_IN_KEYWORDS, COMMENT_CATEGORIES, mentionsRegulator, tagComment } from './comment-tags';
+export { CommentKeywords, MAX_KEYWORDS_TEXT, TRIAL_COMMENTS } from './comment-keywords.repository';
+export type { KeywordTrial } from './comment-keywords.repository';
 export { samplingDraw } from './contact-policy';
 export { EditContactPolicy } from './edit-contact-policy.use-case';
 export { InvitationQueries, localize } from './invitation-query.service';

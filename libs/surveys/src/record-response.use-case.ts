@@ -4,7 +4,8 @@ import { CallbackTaskOpener } from '@app/callbacks';
 import { WebhookOutbox } from '@app/webhooks';
 import { Clock, DomainException, isPlainText, NotFoundException, ValidationFailedException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
-import { mentionsRegulator, tagComment } from './comment-tags';
+import { CommentKeywords } from './comment-keywords.repository';
+import { mentionsRegulator } from './comment-tags';
 import { scoreAnswers } from './scoring';
 import { SurveyCatalog } from './survey-catalog.service';
 import { Survey } from './survey.model';
@@ -68,6 +69,7 @@ export class RecordResponse {
     private readonly tasks: CallbackTaskOpener,
     private readonly webhooks: WebhookOutbox,
     private readonly clock: Clock,
+    private readonly keywords: CommentKeywords,
   ) {}
 
   async execute(
@@ -124,7 +126,7 @@ export class RecordResponse {
     const result = scoreAnswers(survey, answers);
     if ('errors' in result) throw new ValidationFailedException(result.errors);
     const { scored } = result;
-    const tags = tagComment(comment);
+    const tags = (await this.keywords.tagger()).tag(comment);
 
     const inserted: { id: string }[] = await manager.query(
       // One round trip: the response, and the invitation marked answered only if the response went in.

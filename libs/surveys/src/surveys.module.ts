@@ -13,6 +13,7 @@ import { RecordResponse } from './record-response.use-case';
 import { ReviseSurvey } from './revise-survey.use-case';
 import { SurveyCatalog } from './survey-catalog.service';
 import { UpdateComment } from './update-comment.use-case';
+import { CommentKeywords } from './comment-keywords.repository';
 
 const PROVIDERS = [
   SurveyCatalog,
@@ -27,6 +28,7 @@ const PROVIDERS = [
   ReviseSurvey,
   RecordResponse,
   UpdateComment,
+  CommentKeywords,
 ];
 
 @Module({ imports: [CallbacksModule, WebhooksModule], providers: PROVIDERS, exports: PROVIDERS })

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackTaskOpener } from '@app/callbacks';
 import { Clock, DomainException, NotFoundException } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
-import { mentionsRegulator, tagComment } from './comment-tags';
+import { CommentKeywords } from './comment-keywords.repository';
+import { mentionsRegulator } from './comment-tags';
 import { checkComment, InvitationLocator } from './record-response.use-case';
 
 /**
@@ -16,6 +17,7 @@ export class UpdateComment {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tasks: CallbackTaskOpener,
     private readonly clock: Clock,
+    private readonly keywords: CommentKeywords,
   ) {}
 
   async execute(
@@ -50,7 +52,7 @@ export class UpdateComment {
       mode === 'append' && response.comment && comment
         ? `${response.comment}\n${comment}`.slice(0, 2000)
         : comment;
-    const tags = tagComment(next);
+    const tags = (await this.keywords.tagger()).tag(next);
     await manager.query(
       `UPDATE response SET comment = $2, tags = $3, comment_updated_at = $4 WHERE id = $1`,
       [response.id, next, tags, now],

@@ -11,7 +11,7 @@ import {
   RESPONSE_TYPES,
 } from '@app/complaints';
 import { API_SCOPES } from '@app/identity';
-import { CHANNELS } from '@app/surveys';
+import { CHANNELS, COMMENT_CATEGORIES, MAX_KEYWORDS_TEXT } from '@app/surveys';
 import { WEBHOOK_EVENTS } from '@app/webhooks';
 import { FormChoice, FormChoices, FormText, FormTexts, FormWholeNumber } from './form-dto';
 
@@ -165,4 +165,15 @@ export class TargetForm {
   @FormText(10, { required: true }) to!: string;
   @FormText(100) touchpoint?: string;
   @FormText(100) product?: string;
+}
+
+export class KeywordForm {
+  @FormChoice(COMMENT_CATEGORIES, { required: true }) category!: string;
+  @FormText(MAX_KEYWORDS_TEXT, { required: true, multiline: true }) words!: string;
+  @FormChoice(['try', 'save'], { required: true }) action!: string;
+}
+
+export class RetagForm {
+  @FormText(10, { required: true }) from!: string;
+  @FormText(10, { required: true }) to!: string;
 }

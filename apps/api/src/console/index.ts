@@ -1,5 +1,6 @@
 import { AdminCalendarController } from './admin-calendar.controller';
 import { AdminTargetsController } from './admin-targets.controller';
+import { AdminKeywordsController } from './admin-keywords.controller';
 import { AdminCriteriaController } from './admin-criteria.controller';
 import { AdminPolicyController } from './admin-policy.controller';
 import { AdminSurveysController } from './admin-surveys.controller';
@@ -43,6 +44,7 @@ export const CONSOLE_CONTROLLERS = [
   AdminWebhooksController,
   AdminCalendarController,
   AdminTargetsController,
+  AdminKeywordsController,
   AdminCriteriaController,
   SearchController,
   // Last: every other /console address.
