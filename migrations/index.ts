@@ -19,6 +19,7 @@ import { RegulatorMentions1795301700000 } from './1795301700000-RegulatorMention
 import { CategoryRollups1795301800000 } from './1795301800000-CategoryRollups';
 import { MetricTargets1795301900000 } from './1795301900000-MetricTargets';
 import { CommentKeywords1795302000000 } from './1795302000000-CommentKeywords';
+import { Operators1795302100000 } from './1795302100000-Operators';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   CategoryRollups1795301800000,
   MetricTargets1795301900000,
   CommentKeywords1795302000000,
+  Operators1795302100000,
 ];

@@ -74,7 +74,7 @@ describe('the staff console in Chromium', () => {
   it('an agent takes the next task, reveals the phone, logs a call and registers a complaint (desktop)', async () => {
     const { page, context, errors } = await signIn('agent');
     expect(new URL(page.url()).pathname).toBe('/console/queue');
-    expect(await navigation(page)).toEqual(['Queue']);
+    expect(await navigation(page)).toEqual(['Queue', 'People']);
     await page.click('a:has-text("Open queue")');
     const openRows = await page.locator('[data-testid=queue-table] tbody tr').count();
     expect(openRows).toBeGreaterThan(0);
@@ -119,7 +119,14 @@ describe('the staff console in Chromium', () => {
 
   it('an expert reviews and resolves that complaint on a phone, and its history shows every step', async () => {
     const { page, context, errors } = await signIn('expert', PHONE);
-    expect(await navigation(page)).toEqual(['Queue', 'Complaints', 'Dashboard', 'Answers', 'Outbox']);
+    expect(await navigation(page)).toEqual([
+      'Queue',
+      'Complaints',
+      'Dashboard',
+      'Answers',
+      'People',
+      'Outbox',
+    ]);
     await page.goto(`${api.baseUrl}/console/complaints/${complaintId}`);
     // The substance is shown as text: the script tag is escaped, not run.
     expect(await page.locator('blockquote').first().innerText()).toContain('<script>alert(1)</script>');

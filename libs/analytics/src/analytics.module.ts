@@ -6,6 +6,8 @@ import { DashboardQueries } from './dashboard-queries.service';
 import { LenderCounts } from './lender-counts.repository';
 import { MetricSums } from './metric-sums.service';
 import { MetricTargets } from './metric-targets.repository';
+import { Operators } from './operators.repository';
+import { PeopleQueries } from './people-queries.service';
 import { RefreshMetricRollups } from './refresh-metric-rollups.use-case';
 import { ResponseExport } from './response-export.service';
 import { ResponseQueries } from './response-queries.service';
@@ -19,6 +21,8 @@ const PROVIDERS = [
   LenderCounts,
   CategoryTrendQueries,
   MetricTargets,
+  Operators,
+  PeopleQueries,
 ];
 
 @Module({ imports: [ExportsModule, TemplatesModule], providers: PROVIDERS, exports: PROVIDERS })

@@ -24,3 +24,7 @@ export { COUNT_NAMES, LenderCounts, MAX_COUNT, RATIO_GROUPS } from './lender-cou
 export type { CountName, DayCounts, RatioFilters, RatioGroup, RatioItem } from './lender-counts.repository';
 export { CategoryTrendQueries, periodStarts } from './category-trends.service';
 export type { CategorySeries, CategoryTrends, TopCategory } from './category-trends.service';
+export { MAX_OPERATOR_CSV, OPERATOR_CSV_HEADER, Operators } from './operators.repository';
+export type { Operator } from './operators.repository';
+export { PeopleQueries } from './people-queries.service';
+export type { OperatorFigures, PeoplePeriod, SpecialistFigures } from './people-queries.service';

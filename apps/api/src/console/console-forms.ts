@@ -1,4 +1,4 @@
-import { TARGET_METRICS } from '@app/analytics';
+import { MAX_OPERATOR_CSV, TARGET_METRICS } from '@app/analytics';
 import { STAFF_ROLES } from '@app/audit';
 import { ATTEMPT_RESULTS } from '@app/callbacks';
 import {
@@ -176,4 +176,14 @@ export class KeywordForm {
 export class RetagForm {
   @FormText(10, { required: true }) from!: string;
   @FormText(10, { required: true }) to!: string;
+}
+
+export class OperatorForm {
+  @FormText(100, { required: true }) agentRef!: string;
+  @FormText(200, { required: true }) name!: string;
+  @FormText(100) team?: string;
+}
+
+export class OperatorImportForm {
+  @FormText(MAX_OPERATOR_CSV, { required: true, multiline: true }) csv!: string;
 }

@@ -28,6 +28,7 @@ const NAVIGATION: { section: string; href: string; roles: string[] }[] = [
   { section: 'complaints', href: '/console/complaints', roles: ['expert', 'compliance', 'admin'] },
   { section: 'dashboard', href: '/console/dashboard', roles: ['expert', 'compliance', 'admin'] },
   { section: 'responses', href: '/console/responses', roles: ['expert', 'compliance', 'admin'] },
+  { section: 'people', href: '/console/people', roles: ['agent', 'expert', 'admin'] },
   { section: 'audit', href: '/console/audit', roles: ['compliance', 'admin'] },
   { section: 'outbox', href: '/console/outbox', roles: ['expert', 'admin'] },
   { section: 'admin', href: '/console/admin', roles: ['admin'] },
@@ -148,6 +149,12 @@ export class ConsoleRenderer {
 
   /** The label of the field an error names: `criteria[2].ru` → the label of `criteria`. */
   fieldLabel(locale: ConsoleLocale, path: string): string {
+    // A line of an imported file: "CSV, line 3: Name".
+    const line = /^(\w+)\.line (\d+)(?:\.(\w+))?$/.exec(path);
+    if (line) {
+      const where = `${this.fieldLabel(locale, line[1]!)}, ${this.text(locale, 'field.line')} ${line[2]}`;
+      return line[3] ? `${where}: ${this.fieldLabel(locale, line[3])}` : where;
+    }
     const base = path.replace(/\[\d+\]/g, '').split('.')[0] ?? path;
     return this.optionalText(locale, `field.${path}`) ?? this.optionalText(locale, `field.${base}`) ?? path;
   }

@@ -1,6 +1,8 @@
 import { AdminCalendarController } from './admin-calendar.controller';
 import { AdminTargetsController } from './admin-targets.controller';
 import { AdminKeywordsController } from './admin-keywords.controller';
+import { AdminOperatorsController } from './admin-operators.controller';
+import { PeopleController } from './people.controller';
 import { AdminCriteriaController } from './admin-criteria.controller';
 import { AdminPolicyController } from './admin-policy.controller';
 import { AdminSurveysController } from './admin-surveys.controller';
@@ -45,6 +47,8 @@ export const CONSOLE_CONTROLLERS = [
   AdminCalendarController,
   AdminTargetsController,
   AdminKeywordsController,
+  AdminOperatorsController,
+  PeopleController,
   AdminCriteriaController,
   SearchController,
   // Last: every other /console address.
