@@ -20,6 +20,7 @@ import { CategoryRollups1795301800000 } from './1795301800000-CategoryRollups';
 import { MetricTargets1795301900000 } from './1795301900000-MetricTargets';
 import { CommentKeywords1795302000000 } from './1795302000000-CommentKeywords';
 import { Operators1795302100000 } from './1795302100000-Operators';
+import { WeeklyDigest1795302200000 } from './1795302200000-WeeklyDigest';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   MetricTargets1795301900000,
   CommentKeywords1795302000000,
   Operators1795302100000,
+  WeeklyDigest1795302200000,
 ];

@@ -28,3 +28,4 @@ export { MAX_OPERATOR_CSV, OPERATOR_CSV_HEADER, Operators } from './operators.re
 export type { Operator } from './operators.repository';
 export { PeopleQueries } from './people-queries.service';
 export type { OperatorFigures, PeoplePeriod, SpecialistFigures } from './people-queries.service';
+export { SendWeeklyDigests, WEEKLY_DIGEST_HOUR } from './send-weekly-digests.use-case';

@@ -201,6 +201,23 @@ export class StaffSessions {
     ]);
   }
 
+  /** Whether the user gets the Monday email of the week's figures. */
+  async weeklyDigest(session: StaffSession): Promise<boolean> {
+    const [row]: { weekly_digest: boolean }[] = await this.db.query(
+      `SELECT weekly_digest FROM staff_user WHERE id = $1`,
+      [session.user.id],
+    );
+    return row?.weekly_digest ?? false;
+  }
+
+  async setWeeklyDigest(session: StaffSession, on: boolean): Promise<void> {
+    await this.db.query(`UPDATE staff_user SET weekly_digest = $2, updated_at = $3 WHERE id = $1`, [
+      session.user.id,
+      on,
+      this.clock.now(),
+    ]);
+  }
+
   private toSession(id: string, token: string, user: SessionUser): StaffSession {
     return {
       id,

@@ -13,6 +13,7 @@ import { SlaJob } from './sla.job';
 import { MetricsJob } from './metrics.job';
 import { RetentionJob } from './retention.job';
 import { DeadlineDigestJob } from './deadline-digest.job';
+import { WeeklyDigestJob } from './weekly-digest.job';
 
 /**
  * The worker's ticks, which call the domain's use cases. Hosted by the worker process, or by the API
@@ -30,6 +31,6 @@ import { DeadlineDigestJob } from './deadline-digest.job';
     PrivacyModule,
     ComplaintsModule,
   ],
-  providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob, RetentionJob, DeadlineDigestJob],
+  providers: [DispatchJob, WebhookJob, SlaJob, MetricsJob, RetentionJob, DeadlineDigestJob, WeeklyDigestJob],
 })
 export class JobsModule {}

@@ -23,14 +23,28 @@ export class MessageOutbox {
    */
   async enqueueStaffEmail(
     manager: EntityManager,
-    input: { key: string; to: string; subject: string; text: string },
+    input: {
+      key: string;
+      to: string;
+      subject: string;
+      text: string;
+      purpose?: 'deadline_digest' | 'weekly_digest';
+    },
   ): Promise<boolean> {
     const now = this.clock.now();
     const inserted: unknown[] = await manager.query(
       `INSERT INTO message (idempotency_key, borrower_id, channel, purpose, transport, recipient, subject, body_text, status, next_attempt_at, created_at, updated_at)
-       VALUES ($1, NULL, 'email', 'deadline_digest', $2, $3, $4, $5, 'queued', $6, $6, $6)
+       VALUES ($1, NULL, 'email', $7, $2, $3, $4, $5, 'queued', $6, $6, $6)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [input.key, this.email.transport, input.to, input.subject, input.text, now],
+      [
+        input.key,
+        this.email.transport,
+        input.to,
+        input.subject,
+        input.text,
+        now,
+        input.purpose ?? 'deadline_digest',
+      ],
     );
     return inserted.length > 0;
   }

@@ -188,6 +188,7 @@ export class SessionController {
         // The morning deadline emails go to experts (and admins with complaints assigned).
         deadlineEmailsShown: session.user.role === 'expert' || session.user.role === 'admin',
         deadlineEmails: await this.sessions.deadlineEmails(session),
+        weeklyDigest: await this.sessions.weeklyDigest(session),
       },
     );
   }
@@ -200,6 +201,16 @@ export class SessionController {
   ): Promise<void> {
     await this.sessions.setDeadlineEmails(session, field(form, 'deadlineEmails') === 'on');
     seeOther(reply, '/console/profile?notice=deadline_emails');
+  }
+
+  @Post('profile/weekly-digest')
+  async weeklyDigest(
+    @CurrentSession() session: StaffSession,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.sessions.setWeeklyDigest(session, field(form, 'weeklyDigest') === 'on');
+    seeOther(reply, '/console/profile?notice=weekly_digest');
   }
 
   /** Language and time zone; back to the page the form was on (same-origin Referer), else home. */
