@@ -569,11 +569,16 @@ async function seedResponses(url: string, count: number): Promise<void> {
     `WITH s AS (SELECT array_agg(id ORDER BY key) AS ids, array_agg(kind ORDER BY key) AS kinds FROM survey WHERE is_current),
           b AS (SELECT array_agg(id) AS ids FROM borrower),
           g AS (SELECT g, 1 + (hashint4(g) & 2147483647) % 4 AS si, (hashint4(g * 7) & 2147483647) % 1000 AS r FROM generate_series(1, $1) g)
-     INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, source, submitted_at)
+     INSERT INTO response (invitation_id, survey_id, borrower_id, touchpoint, channel, product, locale, answers, score, low, comment, tags, source, submitted_at)
      SELECT gen_random_uuid(), s.ids[g.si], b.ids[1 + g.g % 100000],
             (ARRAY['call', 'chat', 'email', 'loan_issued', 'repayment', 'collection'])[1 + g.g % 6],
             (ARRAY['sms', 'email', 'in_app'])[1 + g.g % 3], (ARRAY['PDL', 'installment', NULL])[1 + g.g % 3], 'ru', '{}',
-            x.score, x.score <= CASE WHEN s.kinds[g.si] = 'CSI' THEN 3 ELSE 6 END, 'web',
+            x.score, x.score <= CASE WHEN s.kinds[g.si] = 'CSI' THEN 3 ELSE 6 END,
+            -- A quarter of the answers carry a comment and its category (a seventh of them two).
+            CASE WHEN g.r % 4 = 0 THEN 'Комментарий ' || g.g END,
+            CASE WHEN g.r % 4 = 0 THEN
+              (ARRAY['payments', 'collection_conduct', 'app_website', 'product_terms', 'incorrect_consultation', 'personal_data', 'other'])[1 + g.g % 7:1 + g.g % 7 + (g.g % 7 = 0)::int]
+            ELSE '{}' END, 'web',
             timestamptz '2025-11-20 00:00+03' + (g.g::float8 / $1) * interval '365 days'
        FROM g, s, b,
             LATERAL (SELECT CASE WHEN s.kinds[g.si] = 'CSI' THEN 1 + g.r % 5 ELSE g.r % 11 END::numeric AS score) x`,
@@ -642,7 +647,48 @@ export async function dashboard(db: BenchDatabase, options: Options): Promise<Ro
     const p95 = percentile(times, 95);
     const ratio = median(times) / rawMedian;
     const millions = (count / 1e6).toLocaleString('en-US');
+    const categories = await categoryTrend(url);
+    const explorer = await explorerPages(api.baseUrl!, headers);
+    const exported = await responsesExport(
+      url,
+      { baseUrl: api.baseUrl!, child: api.child },
+      headers,
+      options,
+    );
     return [
+      {
+        scenario: `category shares by week, 12 months (${millions}M responses)`,
+        baseline: 'the raw GROUP BY over the responses',
+        baselineValue: categories.raw,
+        value: categories.rollup,
+        unit: 'ms',
+        ratio: categories.rollup / categories.raw,
+        target: '≤ 0.05× (1/20)',
+        pass: categories.rollup / categories.raw <= 0.05,
+        notes: `the dashboard's low-answer category series from the rollups against the same counts from the answers (CATEGORY_SQL), medians of ${ROUNDS} rounds in PostgreSQL`,
+      },
+      {
+        scenario: `answers explorer, 2 filters, first and deep page (${millions}M responses)`,
+        baseline: '—',
+        baselineValue: null,
+        value: explorer.p95,
+        unit: 'ms p95',
+        ratio: null,
+        target: 'p95 < 100 ms',
+        pass: explorer.p95 < 100,
+        notes: `GET /api/v1/responses?channel=sms&low=true over HTTP, audited; first page p95 ${explorer.first.toFixed(1)} ms, page ${explorer.depth} p95 ${explorer.deep.toFixed(1)} ms, ${explorer.requests} requests each`,
+      },
+      {
+        scenario: `answers export CSV (${exported.rows.toLocaleString('en-US')} answers)`,
+        baseline: 'psql \\copy of the same SELECT',
+        baselineValue: exported.copyMs ? exported.rows / (exported.copyMs / 1000) : null,
+        value: exported.rows / (exported.csvMs / 1000),
+        unit: 'rows/s',
+        ratio: exported.copyMs ? exported.copyMs / exported.csvMs : null,
+        target: '≥ 0.33×, RSS growth < 150 MB',
+        pass: exported.copyMs ? exported.copyMs / exported.csvMs >= 0.33 && exported.growth < 150 : null,
+        notes: `GET /api/v1/responses/export over HTTP; API RSS growth ${exported.growth.toFixed(0)} MB`,
+      },
       {
         scenario: `dashboard NPS trend by week, 12 months (${millions}M responses)`,
         baseline: 'the raw GROUP BY over the responses',
@@ -658,4 +704,114 @@ export async function dashboard(db: BenchDatabase, options: Options): Promise<Ro
   } finally {
     await api.stop();
   }
+}
+
+/** The low answers' categories per week for a year: from the rollups (as the dashboard reads them) and raw. */
+async function categoryTrend(url: string): Promise<{ rollup: number; raw: number }> {
+  const rollup = `SELECT to_char(date_trunc('week', m.day), 'YYYY-MM-DD') AS period, m.category, sum(m.low)::int AS n
+                    FROM metric_response_daily m
+                   WHERE m.day BETWEEN '2025-11-20' AND '2026-11-19' AND m.category <> '' AND m.low > 0 GROUP BY 1, 2`;
+  const raw = `SELECT to_char(date_trunc('week', (r.submitted_at AT TIME ZONE 'Europe/Moscow')::date), 'YYYY-MM-DD') AS period,
+                      CASE WHEN cardinality(r.tags) = 0 THEN NULL
+                           ELSE coalesce((SELECT t FROM unnest(r.tags) t WHERE t <> 'other' LIMIT 1), 'other') END AS category,
+                      count(*)::int AS n
+                 FROM response r
+                WHERE r.submitted_at >= '2025-11-20 00:00+03' AND r.submitted_at < '2026-11-20 00:00+03'
+                  AND r.low AND cardinality(r.tags) > 0 GROUP BY 1, 2`;
+  const time = async (statement: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < ROUNDS + 1; i++) {
+      const started = performance.now();
+      await sql(url, statement);
+      if (i > 0) times.push(performance.now() - started);
+    }
+    return median(times);
+  };
+  return { rollup: await time(rollup), raw: await time(raw) };
+}
+
+/** The explorer's first page and a deep one (following the cursors there), each requested again and again. */
+async function explorerPages(
+  baseUrl: string,
+  headers: Record<string, string>,
+): Promise<{ first: number; deep: number; p95: number; depth: number; requests: number }> {
+  const query = 'from=2025-11-20&to=2026-11-19&channel=sms&low=true&limit=50';
+  const page = async (cursor: string | null) => {
+    const response = await fetch(
+      `${baseUrl}/api/v1/responses?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { headers },
+    );
+    const body = (await response.json()) as { items: unknown[]; nextCursor: string | null };
+    if (!response.ok || body.items.length !== 50) throw new Error(`responses: ${response.status}`);
+    return body.nextCursor;
+  };
+  const depth = 200;
+  let cursor: string | null = null;
+  for (let i = 1; i < depth; i++) cursor = await page(cursor);
+  const requests = 200;
+  const measure = async (at: string | null) => {
+    const times: number[] = [];
+    for (let i = 0; i < requests + 20; i++) {
+      const started = performance.now();
+      await page(at);
+      if (i >= 20) times.push(performance.now() - started);
+    }
+    return percentile(times, 95);
+  };
+  const first = await measure(null);
+  const deep = await measure(cursor);
+  return { first, deep, p95: Math.max(first, deep), depth, requests };
+}
+
+/** The answers of about a tenth of the year as CSV over HTTP, against psql's COPY of the same SELECT. */
+async function responsesExport(
+  url: string,
+  api: { baseUrl: string; child: { pid?: number } },
+  headers: Record<string, string>,
+  options: Options,
+): Promise<{ rows: number; csvMs: number; copyMs: number | null; growth: number }> {
+  const [from, to] = ['2025-11-20', '2025-12-25'];
+  const select = `SELECT r.id::text, to_char(r.submitted_at AT TIME ZONE 'Europe/Moscow', 'YYYY-MM-DD HH24:MI'), s.key, s.kind, r.score::text,
+      (SELECT string_agg(a.key || '=' || a.value, '; ' ORDER BY a.key) FROM jsonb_each_text(r.answers) a), r.comment,
+      array_to_string(r.tags, '; '), CASE WHEN cardinality(r.tags) = 0 THEN NULL
+        ELSE coalesce((SELECT t FROM unnest(r.tags) t WHERE t <> 'other' LIMIT 1), 'other') END,
+      r.touchpoint, r.channel, r.product, b.segment, e.agent_ref, b.external_id, e.external_id, NULL::text, r.invitation_id::text,
+      t.id::text, c.register_no
+    FROM response r JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = r.borrower_id
+    LEFT JOIN invitation i ON i.id = r.invitation_id LEFT JOIN contact_event e ON e.id = i.contact_event_id
+    LEFT JOIN callback_task t ON t.response_id = r.id LEFT JOIN complaint c ON c.task_id = t.id
+   WHERE r.submitted_at >= '${from} 00:00+03' AND r.submitted_at < ('${to}'::date + 1)::timestamp AT TIME ZONE 'Europe/Moscow'
+   ORDER BY r.submitted_at DESC, r.id DESC`;
+  const [{ n }] = await sql(
+    url,
+    `SELECT count(*)::int AS n FROM response WHERE submitted_at >= '${from} 00:00+03' AND submitted_at < ('${to}'::date + 1)::timestamp AT TIME ZONE 'Europe/Moscow'`,
+  );
+  const download = async () => {
+    const before = rssMb(api.child.pid!);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(api.child.pid!))), 50);
+    const started = performance.now();
+    const response = await fetch(`${api.baseUrl}/api/v1/responses/export?from=${from}&to=${to}&format=csv`, {
+      headers,
+    });
+    if (!response.ok) throw new Error(`export: ${response.status}`);
+    for await (const _ of response.body as unknown as AsyncIterable<Uint8Array>) void _;
+    const ms = performance.now() - started;
+    clearInterval(sampler);
+    return { ms, growth: peak - before };
+  };
+  await download(); // warm-up
+  const copy: number[] = [];
+  const csv: { ms: number; growth: number }[] = [];
+  for (let round = 0; round < (options.quick ? 1 : ROUNDS); round++) {
+    const c = await psqlCopy(url, select);
+    if (c !== null) copy.push(c);
+    csv.push(await download());
+  }
+  return {
+    rows: Number(n),
+    csvMs: median(csv.map((r) => r.ms)),
+    copyMs: copy.length ? median(copy) : null,
+    growth: Math.max(...csv.map((r) => r.growth)),
+  };
 }

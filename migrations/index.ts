@@ -21,6 +21,7 @@ import { MetricTargets1795301900000 } from './1795301900000-MetricTargets';
 import { CommentKeywords1795302000000 } from './1795302000000-CommentKeywords';
 import { Operators1795302100000 } from './1795302100000-Operators';
 import { WeeklyDigest1795302200000 } from './1795302200000-WeeklyDigest';
+import { ResponseKeysetIndex1795302300000 } from './1795302300000-ResponseKeysetIndex';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   CommentKeywords1795302000000,
   Operators1795302100000,
   WeeklyDigest1795302200000,
+  ResponseKeysetIndex1795302300000,
 ];

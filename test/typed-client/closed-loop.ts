@@ -106,6 +106,21 @@ export async function complaints(
     params: { query: { from: '2026-11-01', to: '2026-11-30', kind: 'CSI', groupBy: 'week' } },
   });
   if (!metrics.data || metrics.data.totals.responses < 0) throw new Error('no metrics');
+  const compared = await client.GET('/api/v1/metrics', {
+    params: {
+      query: { from: '2026-11-01', to: '2026-11-30', kind: 'CSI', groupBy: 'question', compare: 'year' },
+    },
+  });
+  if (!compared.data?.totals.previous) throw new Error('no comparison');
+  const counts = await client.PUT('/api/v1/counts/{date}', {
+    params: { path: { date: '2026-11-17' } },
+    body: { product: null, counts: { applications: 40, loans_issued: 25 } },
+  });
+  if (counts.data?.counts.applications !== 40) throw new Error('the counts were not taken');
+  const ratios = await client.GET('/api/v1/metrics/ratios', {
+    params: { query: { from: '2026-11-17', to: '2026-11-17' } },
+  });
+  if (ratios.data?.items[0]?.loansIssued !== 25) throw new Error('the ratios do not read the counts');
   // The low answer of the loop, with its comment, among the low answers with a comment.
   const answers = await client.GET('/api/v1/responses', {
     params: { query: { low: 'true', hasComment: 'true', limit: 50 } },

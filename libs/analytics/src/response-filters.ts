@@ -136,9 +136,9 @@ export function responseConditions(filters: ResponseFilters, params: unknown[], 
   return where;
 }
 
-/** The joins every answer read needs for the filters above. */
+/** The joins every answer read needs for the filters above (every answer has its invitation). */
 export const RESPONSE_FROM = `response r
          JOIN survey s ON s.id = r.survey_id
          JOIN borrower b ON b.id = r.borrower_id
-         JOIN invitation i ON i.id = r.invitation_id
+         LEFT JOIN invitation i ON i.id = r.invitation_id
          LEFT JOIN contact_event e ON e.id = i.contact_event_id`;
