@@ -277,5 +277,13 @@ describe('the dashboard agrees with the queue and the register', () => {
     expect(changes[1]).toBeCloseTo(value - (await nps('2025-08-21', '2025-11-18')), 2);
     expect(await nps('2025-08-21', '2025-11-18')).toBe(20);
     expect(tile).toContain('vs a year earlier');
+    // The NPS chart draws the target as a line across the period.
+    const charts = [...text.matchAll(/data-chart="([^"]*)"/g)].map(
+      (m) => JSON.parse(unescape(m[1]!)) as { datasets: { label: string; data: (number | null)[] }[] },
+    );
+    const npsChart = charts.find((c) => c.datasets.some((d) => d.label === 'NPS'))!;
+    const line = npsChart.datasets.find((d) => d.label === 'Target NPS')!;
+    expect(line.data.length).toBeGreaterThan(5);
+    expect(new Set(line.data)).toEqual(new Set([45]));
   });
 });

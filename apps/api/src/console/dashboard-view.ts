@@ -11,6 +11,8 @@ export interface ChartSpec {
     yAxisID?: string;
     backgroundColor?: string;
     borderColor?: string;
+    borderDash?: number[];
+    pointRadius?: number;
   }[];
   /** The answers behind each label, shown in the tooltip: a swing on five answers reads as one. */
   counts?: number[];
@@ -173,6 +175,23 @@ export function dashboardView(
         : null,
     );
   const counts = (kind: SurveyKind) => data.trend.map((p) => p.metrics[kind].responses);
+  // The figure's target as a dashed line, when one is set for the period.
+  const targetLine = (name: string, yAxisID?: string) => {
+    const target = comparisons.targets.find((t) => t.metric === name)?.value;
+    return target === undefined
+      ? []
+      : [
+          {
+            label: `${words('dashboard.target')} ${words(`metric.${name}`)}`,
+            data: periods.map(() => target),
+            borderColor: '#667085',
+            backgroundColor: '#667085',
+            borderDash: [6, 4],
+            pointRadius: 0,
+            ...(yAxisID ? { yAxisID } : {}),
+          },
+        ];
+  };
   const line = (kind: SurveyKind, spec: Omit<ChartSpec, 'labels' | 'counts' | 'countLabel' | 'type'>) =>
     counts(kind).some((n) => n > 0)
       ? {
@@ -219,6 +238,8 @@ export function dashboardView(
           borderColor: COLORS[1],
           backgroundColor: COLORS[1],
         },
+        ...targetLine('CSI', 'y'),
+        ...targetLine('CSAT', 'y1'),
       ],
       scales: {
         y: { min: 1, max: 5, position: 'left' },
@@ -233,6 +254,7 @@ export function dashboardView(
           borderColor: COLORS[1],
           backgroundColor: COLORS[1],
         },
+        ...targetLine('NPS'),
       ],
       scales: { y: { min: -100, max: 100 } },
     }),
@@ -244,6 +266,7 @@ export function dashboardView(
           borderColor: COLORS[3],
           backgroundColor: COLORS[3],
         },
+        ...targetLine('CLI'),
       ],
       scales: { y: { min: 0, max: 10 } },
     }),
