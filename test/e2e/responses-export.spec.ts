@@ -5,39 +5,11 @@ import { FixedClock } from '@app/core';
 import { DemoDataService } from '@app/demo';
 import { ApiKeyService } from '@app/identity';
 import { RunningApi, startTestApi } from '../support/api-app';
+import { parseCsv } from '../support/csv';
 import { request } from '../support/http';
 
 const HEADER =
   'response_id,answered_at,survey,kind,score,answers,comment,tags,category,touchpoint,channel,product,segment,operator,borrower_external_id,event_external_id,campaign,invitation_id,callback_task_id,complaint_register_no';
-
-/** A minimal RFC 4180 reader: the file's rows as fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 /** `GET /api/v1/responses/export`: the explorer's rows as a file, through the register's export machinery. */
 describe('the responses export', () => {

@@ -3,7 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { Actor, AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { Clock, FieldError, isIsoDate, isPlainText, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  FieldError,
+  isIsoDate,
+  isPlainText,
+  periodErrors,
+  ValidationFailedException,
+} from '@app/core';
 import { Rows } from '@app/database';
 import { DataSource } from 'typeorm';
 
@@ -169,16 +176,7 @@ export class LenderCounts {
 
   private validate(filters: RatioFilters): void {
     const groupBy = filters.groupBy ?? 'day';
-    const errors: FieldError[] = [];
-    for (const key of ['from', 'to'] as const)
-      if (!isIsoDate(filters[key])) errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-    if (errors.length === 0 && filters.from > filters.to)
-      errors.push({ path: 'to', message: 'must not be before from' });
-    else if (
-      errors.length === 0 &&
-      (Date.parse(filters.to) - Date.parse(filters.from)) / 86_400_000 > MAX_DAYS
-    )
-      errors.push({ path: 'to', message: `the period must not exceed ${MAX_DAYS} days` });
+    const errors = periodErrors(filters, MAX_DAYS);
     if (!(RATIO_GROUPS as readonly string[]).includes(groupBy))
       errors.push({ path: 'groupBy', message: `must be one of ${RATIO_GROUPS.join(', ')}` });
     if (

@@ -5,7 +5,7 @@ import {
   Clock,
   DomainException,
   FieldError,
-  isIsoDate,
+  periodErrors,
   isPlainText,
   isUuid,
   NotFoundException,
@@ -77,13 +77,7 @@ export class MetricTargets {
       else if (Math.round(input.value * 100) !== input.value * 100)
         errors.push({ path: 'value', message: 'must have at most two decimals' });
     }
-    for (const key of ['from', 'to'] as const)
-      if (!isIsoDate(input[key])) errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-    if (errors.every((e) => e.path !== 'from' && e.path !== 'to')) {
-      if (input.from > input.to) errors.push({ path: 'to', message: 'must not be before from' });
-      else if ((Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 > MAX_TARGET_DAYS)
-        errors.push({ path: 'to', message: `the period must not exceed ${MAX_TARGET_DAYS} days` });
-    }
+    errors.push(...periodErrors(input, MAX_TARGET_DAYS));
     for (const key of ['touchpoint', 'product'] as const) {
       const value = input[key];
       if (value !== undefined && value !== null && (!isPlainText(value, 'identifier') || value.length > 100))

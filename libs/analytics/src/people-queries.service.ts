@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { FieldError, isIsoDate, isUuid, ValidationFailedException } from '@app/core';
+import { isUuid, periodErrors, ValidationFailedException } from '@app/core';
 import { DataSource } from 'typeorm';
 import { computeMetric, percent } from './metrics';
 
@@ -199,12 +199,6 @@ export class PeopleQueries {
 }
 
 function validate(period: PeoplePeriod): void {
-  const errors: FieldError[] = [];
-  for (const key of ['from', 'to'] as const)
-    if (!isIsoDate(period[key])) errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-  if (errors.length === 0 && period.from > period.to)
-    errors.push({ path: 'to', message: 'must not be before from' });
-  else if (errors.length === 0 && (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 > MAX_DAYS)
-    errors.push({ path: 'to', message: `the period must not exceed ${MAX_DAYS} days` });
+  const errors = periodErrors(period, MAX_DAYS);
   if (errors.length > 0) throw new ValidationFailedException(errors);
 }

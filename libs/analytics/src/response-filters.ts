@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  canonicalJson,
-  FieldError,
-  isIsoDate,
-  isPlainText,
-  isUuid,
-  ValidationFailedException,
-} from '@app/core';
+import { canonicalJson, periodErrors, isPlainText, isUuid, ValidationFailedException } from '@app/core';
 import { SURVEY_KINDS } from './metric-sums.service';
 
 /** The answers' filters, shared by the explorer's pages and its export. */
@@ -63,15 +56,7 @@ export const CATEGORY_SQL = `CASE WHEN cardinality(r.tags) = 0 THEN NULL
 
 /** Every filter checked at once (each mistake named by its parameter); the filters as given otherwise. */
 export function validateResponseFilters(filters: ResponseFilters): void {
-  const errors: FieldError[] = [];
-  for (const key of ['from', 'to'] as const)
-    if (filters[key] !== undefined && !isIsoDate(filters[key]))
-      errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-  if (errors.length === 0 && filters.from && filters.to) {
-    if (filters.from > filters.to) errors.push({ path: 'to', message: 'must not be before from' });
-    else if ((Date.parse(filters.to) - Date.parse(filters.from)) / 86_400_000 > MAX_RESPONSE_DAYS)
-      errors.push({ path: 'to', message: `the period must not exceed ${MAX_RESPONSE_DAYS} days` });
-  }
+  const errors = periodErrors(filters, MAX_RESPONSE_DAYS, { optional: true });
   if (filters.kind !== undefined && !(SURVEY_KINDS as readonly string[]).includes(filters.kind))
     errors.push({ path: 'kind', message: `must be one of ${SURVEY_KINDS.join(', ')}` });
   for (const key of FREE_TEXT) {

@@ -4,7 +4,7 @@ import { Actor, AuditService } from '@app/audit';
 import {
   Clock,
   FieldError,
-  isIsoDate,
+  periodErrors,
   isPlainText,
   isUuid,
   NotFoundException,
@@ -198,16 +198,7 @@ export class CommentKeywords {
     period: { from: string; to: string },
     timeZone: string,
   ): Promise<{ checked: number; changed: number }> {
-    const errors: FieldError[] = [];
-    for (const key of ['from', 'to'] as const)
-      if (!isIsoDate(period[key])) errors.push({ path: key, message: 'must be a date YYYY-MM-DD' });
-    if (errors.length === 0 && period.from > period.to)
-      errors.push({ path: 'to', message: 'must not be before from' });
-    else if (
-      errors.length === 0 &&
-      (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 > MAX_RETAG_DAYS
-    )
-      errors.push({ path: 'to', message: `the period must not exceed ${MAX_RETAG_DAYS} days` });
+    const errors = periodErrors(period, MAX_RETAG_DAYS);
     if (errors.length > 0) throw new ValidationFailedException(errors);
     this.snapshot = null;
     const tagger = await this.tagger();
