@@ -22,6 +22,7 @@ import { CommentKeywords1795302000000 } from './1795302000000-CommentKeywords';
 import { Operators1795302100000 } from './1795302100000-Operators';
 import { WeeklyDigest1795302200000 } from './1795302200000-WeeklyDigest';
 import { ResponseKeysetIndex1795302300000 } from './1795302300000-ResponseKeysetIndex';
+import { ContactSuppressions1795302400000 } from './1795302400000-ContactSuppressions';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   Operators1795302100000,
   WeeklyDigest1795302200000,
   ResponseKeysetIndex1795302300000,
+  ContactSuppressions1795302400000,
 ];

@@ -2,11 +2,12 @@ import { Client } from 'pg';
 import twilio from 'twilio';
 import { SYSTEM_ACTOR } from '@app/audit';
 import { FixedClock } from '@app/core';
-import { ApiKeyService } from '@app/identity';
+import { ApiKeyService, StaffUserService } from '@app/identity';
 import { DispatchInvitations } from '@app/messaging';
-import { invitationToken, SurveyCatalog } from '@app/surveys';
+import { invitationToken, OptOutService, SurveyCatalog } from '@app/surveys';
 import { contactEvent } from '../factories/contact-event.factory';
 import { RunningApi, startTestApi, TEST_APP_SECRET } from '../support/api-app';
+import { ConsoleClient } from '../support/console-client';
 import { request } from '../support/http';
 import { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TwilioStub } from '../support/twilio-stub';
 
@@ -449,6 +450,84 @@ describe('answers: in-app API, survey page, SMS replies; low scores become callb
         (await sql.query(`SELECT sms_opted_out_at FROM borrower WHERE phone = $1`, [phone])).rows[0]
           .sms_opted_out_at,
       ).toBeNull();
+    });
+
+    const postEvent = (borrower: Record<string, unknown>, preferredChannel?: 'sms' | 'email' | 'in_app') =>
+      request<{ invitation: { id: string; channel: string } | null; skipped?: string }>(
+        `${api.baseUrl}/api/v1/contact-events`,
+        {
+          method: 'POST',
+          json: contactEvent({
+            occurredAt: '2026-11-18T11:00:00+03:00',
+            ...(preferredChannel ? { preferredChannel } : {}),
+            borrower,
+          }),
+          headers: auth(),
+        },
+      );
+
+    it('keeps a number that sent STOP out of SMS under every borrower record, one created later too, until an admin lifts it with a reason', async () => {
+      const phone = '+79993330010';
+      await sent({ borrower: { phone, externalId: 'stop-first-record' } });
+      await inbound({ MessageSid: sid(), From: phone, Body: 'СТОП' });
+      // Another record, created after the STOP, with the same number: no SMS; with an email, the email.
+      const only = await postEvent({ externalId: 'stop-second-record', phone, email: undefined });
+      expect(only.body).toMatchObject({ invitation: null, skipped: 'opted_out' });
+      const withEmail = await postEvent(
+        { externalId: 'stop-third-record', phone, email: 'third.record@example.ru' },
+        'sms',
+      );
+      expect(withEmail.body.invitation?.channel).toBe('email');
+
+      // The admin lifts it, with a reason; the audit keeps the channel and the reason, not the number.
+      await api.app.get(StaffUserService).create(SYSTEM_ACTOR, {
+        email: 'admin@lender.test',
+        name: 'Ада',
+        role: 'admin',
+        password: 'long-enough-password',
+      });
+      const admin = new ConsoleClient(api.baseUrl);
+      await admin.signIn('admin@lender.test', 'long-enough-password');
+      const page = await admin.get('/console/admin/suppressions');
+      expect(page.text).not.toContain(phone);
+      expect(page.text).toContain('+79•••••••10');
+      const [{ id }] = (
+        await sql.query(`SELECT id FROM contact_suppression WHERE address = $1 AND lifted_at IS NULL`, [
+          phone,
+        ])
+      ).rows;
+      expect((await admin.post(`/console/admin/suppressions/${id}/lift`, { reason: '' })).status).toBe(422);
+      expect(
+        (await admin.post(`/console/admin/suppressions/${id}/lift`, { reason: 'Попросила по телефону' }))
+          .status,
+      ).toBe(303);
+      expect((await admin.post(`/console/admin/suppressions/${id}/lift`, { reason: 'Ещё раз' })).status).toBe(
+        404,
+      );
+      const { rows: audit } = await sql.query(
+        `SELECT details FROM audit_log WHERE action = 'contact_suppression.lifted'`,
+      );
+      expect(audit.map((r) => r.details)).toEqual([{ channel: 'sms', reason: 'Попросила по телефону' }]);
+      const again = await postEvent({ externalId: 'stop-fourth-record', phone }, 'sms');
+      expect(again.body.invitation?.channel).toBe('sms');
+    });
+
+    it('keeps an unsubscribed email address out under another borrower record, in any letter case', async () => {
+      const email = 'Unsub.Person@Example.ru';
+      const id = await sent({
+        touchpoint: 'chat',
+        borrower: { phone: undefined, email, externalId: 'unsub-first-record' },
+      });
+      // What POST /u/:token does (the route itself is tried in dispatch.spec; this file's rate-limit test spends the address's budget).
+      expect(await api.app.get(OptOutService).optOutEmailByToken(invitationToken(TEST_APP_SECRET, id))).toBe(
+        true,
+      );
+      const other = await postEvent({
+        externalId: 'unsub-second-record',
+        phone: undefined,
+        email: email.toLowerCase(),
+      });
+      expect(other.body).toMatchObject({ invitation: null, skipped: 'opted_out' });
     });
 
     it('refuses forged or missing signatures with 403 and writes nothing', async () => {

@@ -25,7 +25,10 @@ export interface ClaimedInvitation {
 
 const CLAIMED_COLUMNS = `i.id, i.channel, i.locale, i.survey_id, i.attempts, i.expires_at, i.send_at, i.borrower_id,
   b.external_id AS borrower_external_id, b.name, b.phone, b.email, b.time_zone,
-  b.sms_opted_out_at IS NOT NULL AS sms_opted_out, b.email_opted_out_at IS NOT NULL AS email_opted_out`;
+  b.sms_opted_out_at IS NOT NULL OR EXISTS (SELECT 1 FROM contact_suppression s
+    WHERE s.channel = 'sms' AND s.lifted_at IS NULL AND s.address = b.phone) AS sms_opted_out,
+  b.email_opted_out_at IS NOT NULL OR EXISTS (SELECT 1 FROM contact_suppression s
+    WHERE s.channel = 'email' AND s.lifted_at IS NULL AND s.address = lower(b.email)) AS email_opted_out`;
 
 /**
  * Every change of an invitation's state after it is created (it is created with its contact event and

@@ -281,13 +281,32 @@ export class RecordContactEvents {
     // A statement of its own, so its snapshot includes the borrowers just created. No row locks: the
     // advisory lock per borrower already serialises their contact events (the cap check below).
     const capStart = new Date(context.now.getTime() - context.policy.capDays * 86_400_000);
+    // An opt-out belongs to the address: the number and email this event leaves the borrower with are
+    // checked against the suppressions (a record created today for a number that sent STOP is out too).
+    const latest = new Map<string, { phone: string | null; email: string | null }>();
+    for (const w of fresh) {
+      const before = latest.get(w.input.borrower.externalId);
+      latest.set(w.input.borrower.externalId, {
+        phone: w.input.borrower.phone ?? before?.phone ?? null,
+        email: w.input.borrower.email ?? before?.email ?? null,
+      });
+    }
     const rows: BorrowerState[] = await manager.query(
-      `SELECT id, external_id, name, phone, email, locale, time_zone,
-              sms_opted_out_at IS NOT NULL AS sms_opted_out, email_opted_out_at IS NOT NULL AS email_opted_out,
-              EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = borrower.id AND i.created_at > $2
+      `SELECT b.id, b.external_id, b.name, b.phone, b.email, b.locale, b.time_zone,
+              b.sms_opted_out_at IS NOT NULL OR EXISTS (SELECT 1 FROM contact_suppression s
+                WHERE s.channel = 'sms' AND s.lifted_at IS NULL AND s.address = coalesce(x.phone, b.phone)) AS sms_opted_out,
+              b.email_opted_out_at IS NOT NULL OR EXISTS (SELECT 1 FROM contact_suppression s
+                WHERE s.channel = 'email' AND s.lifted_at IS NULL AND s.address = lower(coalesce(x.email, b.email))) AS email_opted_out,
+              EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = b.id AND i.created_at > $2
                         AND i.status NOT IN ('cancelled', 'failed')) AS recently_invited
-         FROM borrower WHERE external_id = ANY($1::text[])`,
-      [[...new Set(fresh.map((w) => w.input.borrower.externalId))], capStart],
+         FROM unnest($1::text[], $3::text[], $4::text[]) AS x(external_id, phone, email)
+         JOIN borrower b ON b.external_id = x.external_id`,
+      [
+        [...latest.keys()],
+        capStart,
+        [...latest.values()].map((v) => v.phone),
+        [...latest.values()].map((v) => v.email),
+      ],
     );
     const { borrowers, changed } = mergeBorrowers(fresh, rows);
     const invited = new Set([...borrowers.values()].filter((b) => b.recently_invited).map((b) => b.id));

@@ -187,3 +187,7 @@ export class OperatorForm {
 export class OperatorImportForm {
   @FormText(MAX_OPERATOR_CSV, { required: true, multiline: true }) csv!: string;
 }
+
+export class LiftSuppressionForm {
+  @FormText(300, { required: true }) reason!: string;
+}

@@ -2,6 +2,7 @@ import { AdminCalendarController } from './admin-calendar.controller';
 import { AdminTargetsController } from './admin-targets.controller';
 import { AdminKeywordsController } from './admin-keywords.controller';
 import { AdminOperatorsController } from './admin-operators.controller';
+import { AdminSuppressionsController } from './admin-suppressions.controller';
 import { PeopleController } from './people.controller';
 import { AdminCriteriaController } from './admin-criteria.controller';
 import { AdminPolicyController } from './admin-policy.controller';
@@ -48,6 +49,7 @@ export const CONSOLE_CONTROLLERS = [
   AdminTargetsController,
   AdminKeywordsController,
   AdminOperatorsController,
+  AdminSuppressionsController,
   PeopleController,
   AdminCriteriaController,
   SearchController,
