@@ -68,9 +68,13 @@ export class SendWeeklyDigests {
     const monday = local.startOf('day');
     const from = monday.minus({ weeks: 1 }).toISODate()!;
     const to = monday.minus({ days: 1 }).toISODate()!;
-    const recipients: Recipient[] = await this.db.query(
+    const key = (recipient: Recipient) => `weekly-digest:${from}:${recipient.id}`;
+    const subscribers: Recipient[] = await this.db.query(
       `SELECT id, email, locale FROM staff_user WHERE disabled_at IS NULL AND weekly_digest ORDER BY id`,
     );
+    // The job wakes every five minutes all Monday: once everyone has this week's email, it reads nothing more.
+    const sent = await this.outbox.queuedKeys(this.db.manager, subscribers.map(key));
+    const recipients = subscribers.filter((r) => !sent.has(key(r)));
     if (recipients.length === 0) return 0;
     const week = await this.week(from, to, now, zone);
     return this.db.transaction(async (manager) => {
@@ -82,7 +86,7 @@ export class SendWeeklyDigests {
       for (const recipient of recipients) {
         if (
           await this.outbox.enqueueStaffEmail(manager, {
-            key: `weekly-digest:${from}:${recipient.id}`,
+            key: key(recipient),
             purpose: 'weekly_digest',
             to: recipient.email,
             subject: this.word(recipient.locale, 'weekly.subject', {

@@ -17,6 +17,16 @@ export class MessageOutbox {
     private readonly clock: Clock,
   ) {}
 
+  /** Which of these keys already have their message (queued, sent or failed): a sender can skip those. */
+  async queuedKeys(manager: EntityManager, keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { idempotency_key: string }[] = await manager.query(
+      `SELECT idempotency_key FROM message WHERE idempotency_key = ANY($1::text[])`,
+      [keys],
+    );
+    return new Set(rows.map((r) => r.idempotency_key));
+  }
+
   /**
    * An email to a member of staff (the morning deadline list), sent by the worker like any message.
    * `key` makes it once per day and person: a second enqueue is a no-op. Returns whether it was queued.
