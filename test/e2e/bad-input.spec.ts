@@ -268,10 +268,16 @@ describe('the bad-input catalogue (quality.md) against every entry point: a 4xx,
     expect(failures).toEqual([]);
   }, 300_000);
 
-  it('answers 400 validation_failed, decided at the edge, to tampered cursors and impossible days on the API lists', async () => {
+  it('answers 400 validation_failed, decided at the edge, to tampered cursors and impossible days on the API lists, answers and ratios', async () => {
     const cases = [
       ...CURSORS.map((c) => `/api/v1/callback-tasks?cursor=${encode(c)}`),
       ...CURSORS.map((c) => `/api/v1/complaints?cursor=${encode(c)}`),
+      ...CURSORS.map((c) => `/api/v1/responses?cursor=${encode(c)}`),
+      ...DATES.flatMap((d) => [
+        `/api/v1/responses?from=${d}`,
+        `/api/v1/responses/export?to=${d}`,
+        `/api/v1/metrics/ratios?from=${d}&to=2026-11-30`,
+      ]),
       ...DATES.flatMap((d) => [
         `/api/v1/complaints?from=${d}`,
         `/api/v1/metrics?from=${d}&to=2026-11-30`,
