@@ -23,6 +23,7 @@ import { Operators1795302100000 } from './1795302100000-Operators';
 import { WeeklyDigest1795302200000 } from './1795302200000-WeeklyDigest';
 import { ResponseKeysetIndex1795302300000 } from './1795302300000-ResponseKeysetIndex';
 import { ContactSuppressions1795302400000 } from './1795302400000-ContactSuppressions';
+import { RelationshipCampaigns1795302500000 } from './1795302500000-RelationshipCampaigns';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   WeeklyDigest1795302200000,
   ResponseKeysetIndex1795302300000,
   ContactSuppressions1795302400000,
+  RelationshipCampaigns1795302500000,
 ];

@@ -103,6 +103,32 @@ const ROUTES: {
     openapi: '/api/v1/responses/export',
     scope: 'responses:read',
   },
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns',
+    openapi: '/api/v1/campaigns',
+    scope: 'campaigns:write',
+    body: {},
+  },
+  {
+    method: 'POST',
+    path: `/api/v1/campaigns/${ID}/recipients`,
+    openapi: '/api/v1/campaigns/{id}/recipients',
+    scope: 'campaigns:write',
+    body: { recipients: [] },
+  },
+  {
+    method: 'GET',
+    path: `/api/v1/campaigns/${ID}`,
+    openapi: '/api/v1/campaigns/{id}',
+    scope: 'campaigns:write',
+  },
+  {
+    method: 'POST',
+    path: `/api/v1/campaigns/${ID}/cancel`,
+    openapi: '/api/v1/campaigns/{id}/cancel',
+    scope: 'campaigns:write',
+  },
 ];
 
 describe('API access: every route × every kind of key', () => {

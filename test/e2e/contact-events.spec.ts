@@ -63,13 +63,13 @@ describe('POST /api/v1/contact-events', () => {
     ['call', 'csi_service', 'sms', {}],
     ['chat', 'csi_service', 'email', { borrower: { phone: undefined, email: 'anna@example.ru' } }],
     ['email', 'csi_service', 'email', { preferredChannel: 'email', borrower: { email: 'anna@example.ru' } }],
-    ['loan_issued', 'nps_relationship', 'sms', {}],
+    ['loan_issued', 'nps_transaction', 'sms', {}],
     ['collection', 'csi_collection', 'sms', {}],
   ])('surveys a %s with %s by %s after the programme delay', async (touchpoint, survey, channel, extra) => {
     const event = contactEvent({ touchpoint, ...(extra as object) });
     const response = await post(event);
     expect(response.status).toBe(202);
-    const delayMinutes = { csi_service: 15, csi_collection: 30, nps_relationship: 60 }[survey as string]!;
+    const delayMinutes = { csi_service: 15, csi_collection: 30, nps_transaction: 60 }[survey as string]!;
     expect(response.body).toMatchObject({
       eventId: expect.any(String),
       invitation: {
@@ -91,7 +91,7 @@ describe('POST /api/v1/contact-events', () => {
     );
     const nps = await post(contactEvent({ externalId: npsId, touchpoint: 'repayment' }));
     expect(cli.body).toMatchObject({ invitation: { survey: 'cli_loyalty', channel: 'email' } });
-    expect(nps.body).toMatchObject({ invitation: { survey: 'nps_relationship', channel: 'sms' } });
+    expect(nps.body).toMatchObject({ invitation: { survey: 'nps_transaction', channel: 'sms' } });
   });
 
   it('uses the in-app channel when the app asks for it', async () => {
@@ -124,7 +124,7 @@ describe('POST /api/v1/contact-events', () => {
     });
 
     it('sampled_out when no programme’s sample admits the event', async () => {
-      await withSurvey('nps_relationship', 'sample_rate = 0', async () => {
+      await withSurvey('nps_transaction', 'sample_rate = 0', async () => {
         const id = Array.from({ length: 40 }, (_, i) => `sample-${i}`).find(
           (x) => samplingDraw('cli_loyalty', x) >= 0.2,
         )!;

@@ -31,6 +31,7 @@ interface ClosedLoop {
     client: unknown,
     loop: { taskId: string; eventExternalId: string; borrowerExternalId: string },
   ): Promise<{ fromTask: string; fromLetter: string }>;
+  campaigns(client: unknown): Promise<{ id: string }>;
 }
 
 /**
@@ -104,7 +105,7 @@ describe('the typed client generated from the OpenAPI document', () => {
       },
     };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { apiClient, complaints, lowScoreToTask } = require(CLIENT) as ClosedLoop;
+    const { apiClient, campaigns, complaints, lowScoreToTask } = require(CLIENT) as ClosedLoop;
     const client = apiClient(api.baseUrl, key, check);
     const loop = await lowScoreToTask(client, () => api.app.get(DispatchInvitations).dispatchDue());
 
@@ -130,6 +131,7 @@ describe('the typed client generated from the OpenAPI document', () => {
       .get(ComplaintWorkflow)
       .register(agent, loop.taskId, reached.version, { substance: 'Двойное списание' });
     await complaints(client, loop);
+    await campaigns(client);
 
     expect(mismatches).toEqual([]);
     expect(checked).toEqual(
@@ -149,6 +151,12 @@ describe('the typed client generated from the OpenAPI document', () => {
         'GET /api/v1/metrics 200',
         'POST /api/v1/contact-events/batch 200',
         'GET /health/ready 200',
+        'POST /api/v1/campaigns 201',
+        'POST /api/v1/campaigns 200',
+        'POST /api/v1/campaigns/{id}/recipients 200',
+        'POST /api/v1/campaigns/{id}/recipients 409',
+        'GET /api/v1/campaigns/{id} 200',
+        'POST /api/v1/campaigns/{id}/cancel 200',
       ]),
     );
   });

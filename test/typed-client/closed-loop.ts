@@ -48,7 +48,8 @@ export async function lowScoreToTask(
   const task = await client.GET('/api/v1/callback-tasks/{id}', {
     params: { path: { id: answer.data.callbackTaskId } },
   });
-  if (task.data?.event.externalId !== `crm-${suffix}`) throw new Error('the task lost its event');
+  if (task.data?.event?.externalId !== `crm-${suffix}`) throw new Error('the task lost its event');
+  if (task.data.campaign !== null) throw new Error('a contact’s task names a campaign');
   return {
     eventExternalId: `crm-${suffix}`,
     borrowerExternalId: `b-${suffix}`,
@@ -149,4 +150,52 @@ export async function complaints(
   if (bad.error?.code !== 'validation_failed' || !bad.error.errors?.length)
     throw new Error('bad input passed');
   return { fromTask, fromLetter: letter.data.id };
+}
+
+/** A relationship campaign: created, created again (the same answer), a page added, its progress, cancelled. */
+export async function campaigns(client: ApiClient): Promise<{ id: string }> {
+  const body = {
+    externalId: 'typed-nps-q4',
+    name: 'NPS Q4',
+    survey: 'nps_relationship',
+    spreadDays: 2,
+    recipients: [
+      {
+        borrower: { externalId: 'typed-c-1', phone: '+79990001122', locale: 'ru' as const },
+        product: 'installment',
+        segment: 'repeat',
+      },
+    ],
+  };
+  const created = await client.POST('/api/v1/campaigns', { body });
+  if (created.response.status !== 201 || created.data?.accepted !== 1)
+    throw new Error('the campaign was not created');
+  const again = await client.POST('/api/v1/campaigns', { body });
+  if (again.response.status !== 200 || again.data?.id !== created.data.id)
+    throw new Error('the campaign did not replay');
+  const id = created.data.id;
+  const page = await client.POST('/api/v1/campaigns/{id}/recipients', {
+    params: { path: { id } },
+    body: {
+      recipients: [
+        { borrower: { externalId: 'typed-c-2', email: 'c2@example.ru' } },
+        { borrower: { externalId: 'typed-c-1' } },
+        { borrower: { externalId: 'typed-c-3', phone: '8 999 000 11 22' } },
+      ],
+    },
+  });
+  if (page.data?.accepted !== 1 || page.data.skipped.duplicate !== 1 || page.data.rejected[0]?.index !== 2)
+    throw new Error('the page went wrong');
+  const progress = await client.GET('/api/v1/campaigns/{id}', { params: { path: { id } } });
+  if (progress.data?.recipients !== 2 || progress.data.scheduled !== 2)
+    throw new Error('the progress is wrong');
+  const cancelled = await client.POST('/api/v1/campaigns/{id}/cancel', { params: { path: { id } } });
+  if (cancelled.data?.status !== 'cancelled' || cancelled.data.scheduled !== 0)
+    throw new Error('not cancelled');
+  const refused = await client.POST('/api/v1/campaigns/{id}/recipients', {
+    params: { path: { id } },
+    body: { recipients: [{ borrower: { externalId: 'typed-c-4', phone: '+79990001123' } }] },
+  });
+  if (refused.error?.code !== 'conflict') throw new Error('a cancelled campaign took recipients');
+  return { id };
 }

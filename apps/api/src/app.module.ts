@@ -13,6 +13,7 @@ import { CallbacksModule } from '@app/callbacks';
 import { ComplaintsModule } from '@app/complaints';
 import { AnalyticsModule } from '@app/analytics';
 import { WebhooksModule } from '@app/webhooks';
+import { CampaignsModule } from '@app/campaigns';
 import { ApiKeyController } from './auth/api-key.controller';
 import { ContactEventsController } from './contact-events/contact-events.controller';
 import { InvitationsController } from './invitations/invitations.controller';
@@ -23,6 +24,7 @@ import { PageRenderer } from './public/page-renderer.service';
 import { FaviconController } from './public/favicon.controller';
 import { CallbackTasksController } from './callbacks/callback-tasks.controller';
 import { ComplaintIntakeController } from './complaints/complaint-intake.controller';
+import { CampaignsController } from './campaigns/campaigns.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
 import { RegisterController } from './complaints/register.controller';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
@@ -67,6 +69,7 @@ export class AppModule {
         DemoModule,
         CalendarModule,
         SurveysModule,
+        CampaignsModule,
         MessagingModule,
         CallbacksModule,
         ComplaintsModule,
@@ -88,6 +91,7 @@ export class AppModule {
         RegisterController,
         ComplaintsController,
         ComplaintIntakeController,
+        CampaignsController,
         MetricsController,
         CountsController,
         ResponsesController,

@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import { AppLogger, ROUTE_PATTERN } from '@app/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiOptions, AppModule } from './app.module';
+import { CAMPAIGN_BODY_LIMIT_BYTES } from './campaigns/campaigns.controller';
 import { BODY_LIMIT_BYTES, useJsonBodyParser } from './http/json-body';
 import { StorableInputGuard } from './http/storable-input.guard';
 import { useUploads } from './http/uploads';
@@ -47,6 +48,10 @@ export async function createApi(options: ApiOptions): Promise<NestFastifyApplica
   });
   await app.register(cookie as unknown as Parameters<NestFastifyApplication['register']>[0]);
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // Campaign pages carry up to 10,000 recipients; every other body stays within 1 MiB.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1/campaigns')) route.bodyLimit = CAMPAIGN_BODY_LIMIT_BYTES;
+  });
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request.raw as { [ROUTE_PATTERN]?: unknown })[ROUTE_PATTERN] = request.routeOptions.url;
     done();

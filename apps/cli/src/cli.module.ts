@@ -9,6 +9,7 @@ import { ComplaintsModule } from '@app/complaints';
 import { CalendarModule } from '@app/calendar';
 import { AnalyticsModule } from '@app/analytics';
 import { PrivacyModule } from '@app/privacy';
+import { CampaignsModule } from '@app/campaigns';
 
 @Module({})
 export class CliModule {
@@ -27,6 +28,7 @@ export class CliModule {
         ComplaintsModule,
         AnalyticsModule,
         PrivacyModule,
+        CampaignsModule,
       ],
     };
   }

@@ -12,7 +12,10 @@ import { RegisterExport, validateRegisterFilters } from '@app/complaints';
 import { WebhookEndpoints } from '@app/webhooks';
 import { RefreshMetricRollups } from '@app/analytics';
 import { AnonymiseExpiredBorrowers } from '@app/privacy';
+import { RunCampaigns } from '@app/campaigns';
+import { CampaignImportError, importCampaign } from './campaign-import';
 import { CliModule } from './cli.module';
+import { progressBar } from './progress-bar';
 
 const CLI_ACTOR = { type: 'system', id: 'cli' } as const;
 
@@ -20,10 +23,14 @@ class UsageError extends Error {}
 
 interface Command {
   usage: string;
-  options: Record<string, { type: 'string' }>;
+  options: Record<string, { type: 'string' | 'boolean' }>;
   required: string[];
   migrate: boolean;
-  run(ctx: INestApplicationContext | null, values: Record<string, string>, url: string): Promise<string[]>;
+  run(
+    ctx: INestApplicationContext | null,
+    values: Record<string, string | undefined> & Record<`flag:${string}`, boolean | undefined>,
+    url: string,
+  ): Promise<string[]>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -133,22 +140,38 @@ const COMMANDS: Record<string, Command> = {
       ).catch((error: Error) => {
         throw new UsageError(`Cannot write ${v.out}: ${error.message}`);
       });
-      const started = Date.now();
-      const progress = (rows: number) => {
-        if (!process.stderr.isTTY && rows !== total) return;
-        const seconds = (Date.now() - started) / 1000;
-        const rate = rows / Math.max(seconds, 0.001);
-        const eta = rate > 0 ? Math.max(0, (total - rows) / rate) : 0;
-        const width = 30;
-        const filled = total ? Math.round((rows / total) * width) : width;
-        process.stderr.write(
-          `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s, ETA ${eta.toFixed(0)} s ${rows === total ? '\n' : ''}`,
-        );
-      };
+      const bar = progressBar('Exporting', total, 'rows');
+      const progress = (rows: number) => bar(rows, rows === total);
       const { rows } = await register.export(CLI_ACTOR, filters, format, lang, out, progress);
       return [
         `Exported ${rows} complaints registered ${filters.from} … ${filters.to} to ${v.out} (${format}).`,
       ];
+    },
+  },
+  'campaign:import': {
+    usage:
+      'campaign:import --name N --survey KEY --file borrowers.csv [--start ISO] [--spread-days N] [--external-id ID] [--skip-bad-rows]   (CSV header external_id,name,phone,email,locale,time_zone,product,segment)',
+    options: {
+      name: { type: 'string' },
+      survey: { type: 'string' },
+      file: { type: 'string' },
+      start: { type: 'string' },
+      'spread-days': { type: 'string' },
+      'external-id': { type: 'string' },
+      'skip-bad-rows': { type: 'boolean' },
+    },
+    required: ['name', 'survey', 'file'],
+    migrate: true,
+    run(ctx, v) {
+      return importCampaign(ctx!.get(RunCampaigns), CLI_ACTOR, {
+        name: v.name!,
+        survey: v.survey!,
+        file: v.file!,
+        start: v.start,
+        spreadDays: v['spread-days'],
+        externalId: v['external-id'],
+        skipBadRows: v['flag:skip-bad-rows'] === true,
+      });
     },
   },
   'metrics:refresh': {
@@ -224,10 +247,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${name ? `Unknown command "${name}".\n\n` : ''}${usage()}\n`);
     return 2;
   }
-  let values: Record<string, string>;
+  let values: Parameters<Command['run']>[1];
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
-      .values as Record<string, string>;
+    const parsed = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
+      .values as Record<string, string | boolean>;
+    // Flags apart from values, so a value can never be mistaken for a flag's true.
+    values = Object.fromEntries(
+      Object.entries(parsed).map(([k, v]) => (typeof v === 'boolean' ? [`flag:${k}`, v] : [k, v])),
+    ) as Parameters<Command['run']>[1];
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\nUsage: npm run cli -- ${command.usage}\n`);
     return 2;
@@ -273,7 +300,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${error.message}${details ? `\n${details}` : ''}\n`);
       process.exit(2);
     }
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof CampaignImportError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(error instanceof ConfigError ? 78 : 2);
     }

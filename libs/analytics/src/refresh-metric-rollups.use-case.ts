@@ -144,11 +144,11 @@ export class RefreshMetricRollups {
     );
     await manager.query(
       `INSERT INTO metric_invitation_daily (day, survey_key, touchpoint, channel, product, locale, scheduled, sent, delivered, answered, failed, expired)
-       SELECT (i.send_at AT TIME ZONE $3::text)::date, s.key, e.touchpoint, i.channel, coalesce(e.product, ''), i.locale,
+       SELECT (i.send_at AT TIME ZONE $3::text)::date, s.key, coalesce(e.touchpoint, 'campaign'), i.channel, coalesce(e.product, i.product, ''), i.locale,
               count(*), count(i.sent_at), count(i.delivered_at),
               count(*) FILTER (WHERE i.status = 'answered'), count(*) FILTER (WHERE i.status = 'failed'),
               count(*) FILTER (WHERE i.status = 'expired')
-         FROM invitation i JOIN survey s ON s.id = i.survey_id JOIN contact_event e ON e.id = i.contact_event_id
+         FROM invitation i JOIN survey s ON s.id = i.survey_id LEFT JOIN contact_event e ON e.id = i.contact_event_id
         WHERE i.send_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND i.send_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)
         GROUP BY 1, 2, 3, 4, 5, 6`,
       params,

@@ -92,7 +92,7 @@ export class ResponseExport {
               r.comment, array_to_string(r.tags, '; ') AS tags, ${CATEGORY_SQL} AS category,
               r.touchpoint, r.channel, r.product, b.segment, e.agent_ref AS operator,
               b.external_id AS borrower_external_id, e.external_id AS event_external_id,
-              NULL::text AS campaign, r.invitation_id::text AS invitation_id, t.id::text AS callback_task_id,
+              cp.name AS campaign, r.invitation_id::text AS invitation_id, t.id::text AS callback_task_id,
               c.register_no AS complaint_register_no
          FROM ${RESPONSE_FROM}
          LEFT JOIN callback_task t ON t.response_id = r.id

@@ -116,8 +116,7 @@ export function responseConditions(filters: ResponseFilters, params: unknown[], 
   if (filters.low === false || filters.low === 'false') where.push('NOT r.low');
   if (filters.hasComment === true || filters.hasComment === 'true') where.push('r.comment IS NOT NULL');
   if (filters.hasComment === false || filters.hasComment === 'false') where.push('r.comment IS NULL');
-  // No campaign has sent anything yet (campaigns come with the programme builder).
-  if (filters.campaign) where.push('false');
+  if (filters.campaign) add((p) => `i.campaign_id = ${p}::uuid`, filters.campaign);
   return where;
 }
 
@@ -126,4 +125,5 @@ export const RESPONSE_FROM = `response r
          JOIN survey s ON s.id = r.survey_id
          JOIN borrower b ON b.id = r.borrower_id
          LEFT JOIN invitation i ON i.id = r.invitation_id
-         LEFT JOIN contact_event e ON e.id = i.contact_event_id`;
+         LEFT JOIN contact_event e ON e.id = i.contact_event_id
+         LEFT JOIN campaign cp ON cp.id = i.campaign_id`;

@@ -33,7 +33,7 @@ export interface ResponseItem {
   operator: string | null;
   borrower: { externalId: string };
   event: { externalId: string } | null;
-  /** Relationship campaigns arrive with the programme builder; until then every answer has none. */
+  /** The relationship campaign the survey came from, when it did. */
   campaign: { id: string; name: string } | null;
   invitationId: string;
   callbackTaskId: string | null;
@@ -80,7 +80,7 @@ export class ResponseQueries {
       `SELECT r.id, r.submitted_at, r.submitted_at::text AS submitted_key, s.key AS survey, s.kind, r.score, r.answers,
               r.comment, r.tags, ${CATEGORY_SQL} AS category, r.touchpoint, r.channel, r.product, b.segment,
               e.agent_ref, b.external_id AS borrower_external_id, e.external_id AS event_external_id,
-              r.invitation_id, t.id AS task_id, c.id AS complaint_id, $2::text AS zone
+              cp.id AS campaign_id, cp.name AS campaign_name, r.invitation_id, t.id AS task_id, c.id AS complaint_id, $2::text AS zone
          FROM ${RESPONSE_FROM}
          LEFT JOIN callback_task t ON t.response_id = r.id
          LEFT JOIN complaint c ON c.task_id = t.id
@@ -121,7 +121,7 @@ function toItem(row: Record<string, unknown>): ResponseItem {
     operator: (row.agent_ref as string | null) ?? null,
     borrower: { externalId: row.borrower_external_id as string },
     event: row.event_external_id ? { externalId: row.event_external_id as string } : null,
-    campaign: null,
+    campaign: row.campaign_id ? { id: row.campaign_id as string, name: row.campaign_name as string } : null,
     invitationId: row.invitation_id as string,
     callbackTaskId: (row.task_id as string | null) ?? null,
     complaintId: (row.complaint_id as string | null) ?? null,

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { DEFAULT_QUIET_HOURS, isValidTimeZone, nextAllowedSendTime, QuietHours } from './quiet-hours';
+import {
+  DEFAULT_QUIET_HOURS,
+  isValidTimeZone,
+  nextAllowedSendTime,
+  pointInWindows,
+  QuietHours,
+  sendingWindows,
+} from './quiet-hours';
 import { isWeekday, WorkingDayLookup } from './working-calendar.service';
 
 /**
@@ -220,5 +227,71 @@ describe('nextAllowedSendTime against full date arithmetic', () => {
       ),
       { numRuns: 2000 * Number(process.env.FC_RUNS_FACTOR ?? 1) },
     );
+  });
+});
+
+describe('sendingWindows and pointInWindows (a campaign spread over days)', () => {
+  const weekdays: WorkingDayLookup = (date) => isWeekday(date);
+
+  it('are the allowed hours of each day in the zone, clipped to the span', () => {
+    // Wednesday 2026-12-02 10:00 Moscow to Friday 10:00: 10–22 Wed, 08–22 Thu, 08–10 Fri (UTC+3).
+    const windows = sendingWindows(
+      new Date('2026-12-02T07:00:00Z'),
+      new Date('2026-12-04T07:00:00Z'),
+      'Europe/Moscow',
+      weekdays,
+      DEFAULT_QUIET_HOURS,
+    ).map((w) => [new Date(w.start).toISOString(), new Date(w.end).toISOString()]);
+    expect(windows).toEqual([
+      ['2026-12-02T07:00:00.000Z', '2026-12-02T19:00:00.000Z'],
+      ['2026-12-03T05:00:00.000Z', '2026-12-03T19:00:00.000Z'],
+      ['2026-12-04T05:00:00.000Z', '2026-12-04T07:00:00.000Z'],
+    ]);
+  });
+
+  it('place each share inside a window, that share of the allowed time after the start', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Europe/Moscow', 'Asia/Novosibirsk', 'America/Santiago', 'Asia/Kolkata'),
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: 2,
+          maxLength: 20,
+        }),
+        (zone, days, shares) => {
+          const from = new Date('2026-03-01T00:00:00Z');
+          const windows = sendingWindows(
+            from,
+            new Date(from.getTime() + days * 86_400_000),
+            zone,
+            weekdays,
+            DEFAULT_QUIET_HOURS,
+          );
+          const sorted = [...shares].sort((a, b) => a - b);
+          const points = sorted.map((s) => pointInWindows(windows, s)!.getTime());
+          for (const p of points) {
+            expect(windows.some((w) => p >= w.start && p < w.end)).toBe(true);
+            expect(nextAllowedSendTime(new Date(p), zone, weekdays, DEFAULT_QUIET_HOURS).getTime()).toBe(p);
+          }
+          expect(points).toEqual([...points].sort((a, b) => a - b));
+          const total = windows.reduce((sum, w) => sum + w.end - w.start, 0);
+          const allowedBefore = (p: number) =>
+            windows.reduce((sum, w) => sum + Math.max(0, Math.min(w.end, p) - w.start), 0);
+          sorted.forEach((share, i) => expect(allowedBefore(points[i]!)).toBe(Math.floor(share * total)));
+        },
+      ),
+    );
+  });
+
+  it('give nothing to place when the span holds no allowed minute', () => {
+    const night = sendingWindows(
+      new Date('2026-12-02T20:00:00Z'),
+      new Date('2026-12-02T22:00:00Z'),
+      'Europe/Moscow',
+      weekdays,
+      DEFAULT_QUIET_HOURS,
+    );
+    expect(night).toEqual([]);
+    expect(pointInWindows(night, 0.5)).toBeNull();
   });
 });

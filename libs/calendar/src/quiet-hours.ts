@@ -124,3 +124,44 @@ export function isValidTimeZone(zone: string): boolean {
   }
   return valid;
 }
+
+/**
+ * The moments in [from, to) outside quiet hours in `timeZone`, as windows of epoch milliseconds: what a
+ * campaign spreads its sends over, so a night's share goes to the day's hours instead of piling up at 09:00.
+ */
+export function sendingWindows(
+  from: Date,
+  to: Date,
+  timeZone: string,
+  isWorkingDay: WorkingDayLookup,
+  hours: QuietHours,
+): { start: number; end: number }[] {
+  const windows: { start: number; end: number }[] = [];
+  let cursor = from.getTime();
+  while (cursor < to.getTime()) {
+    const start = nextAllowedSendTime(new Date(cursor), timeZone, isWorkingDay, hours).getTime();
+    if (start >= to.getTime()) break;
+    const local = wallClock(start, timeZone);
+    const today = isWorkingDay(local.date) ? hours.workday : hours.dayOff;
+    const closes = instantOf(wallMs(local.date, today.end), offsetOf(local, start), timeZone).instant;
+    const end = Math.min(to.getTime(), Math.max(closes, start + 60_000));
+    windows.push({ start, end });
+    cursor = end;
+  }
+  return windows;
+}
+
+/** The instant a share in [0, 1) of the windows' total length falls on (the windows' first start when empty). */
+export function pointInWindows(
+  windows: readonly { start: number; end: number }[],
+  share: number,
+): Date | null {
+  const total = windows.reduce((sum, w) => sum + (w.end - w.start), 0);
+  if (total === 0) return null;
+  let rest = Math.floor(share * total);
+  for (const w of windows) {
+    if (rest < w.end - w.start) return new Date(w.start + rest);
+    rest -= w.end - w.start;
+  }
+  return new Date(windows[windows.length - 1]!.end - 1);
+}

@@ -55,12 +55,13 @@ export class BorrowerCasefile {
     if (!isUuid(taskId)) throw new NotFoundException('The callback task');
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT b.id, b.external_id, b.name, b.phone, b.email, b.locale, b.time_zone, b.anonymised_at,
-              e.touchpoint, e.product, e.agent_ref, e.occurred_at, t.response_id
+              coalesce(e.touchpoint, 'campaign') AS touchpoint, coalesce(e.product, i.product) AS product, e.agent_ref,
+              coalesce(e.occurred_at, i.created_at) AS occurred_at, t.response_id
          FROM callback_task t
          JOIN borrower b ON b.id = t.borrower_id
          JOIN response r ON r.id = t.response_id
          JOIN invitation i ON i.id = r.invitation_id
-         JOIN contact_event e ON e.id = i.contact_event_id
+         LEFT JOIN contact_event e ON e.id = i.contact_event_id
         WHERE t.id = $1`,
       [taskId],
     );

@@ -66,7 +66,10 @@ export type TaskDetail = TaskListItem & {
   complaint: { id: string; registerNo: string; status: string } | null;
   comment: string | null;
   answers: Record<string, number>;
-  event: { externalId: string; touchpoint: string; occurredAt: string; agentRef: string | null };
+  /** The contact the survey followed; null for an answer to a relationship campaign. */
+  event: { externalId: string; touchpoint: string; occurredAt: string; agentRef: string | null } | null;
+  /** The relationship campaign the survey came from, when it did. */
+  campaign: { id: string; name: string } | null;
 };
 
 const STATUSES = ['open', 'in_progress', 'complaint', 'closed'];
@@ -226,10 +229,11 @@ export class CallbackTaskQueries {
               t.closure_reason, t.created_at, t.version, t.call_back_at, r.id AS response_id, r.score, r.comment, r.answers, s.key AS survey, r.touchpoint, r.channel, r.product,
               b.external_id AS borrower_external_id, b.name AS borrower_name, b.phone IS NOT NULL AS borrower_has_phone,
               e.external_id AS event_external_id, e.touchpoint AS event_touchpoint, e.occurred_at AS event_occurred_at,
-              e.agent_ref AS event_agent_ref,
+              e.agent_ref AS event_agent_ref, cp.id AS campaign_id, cp.name AS campaign_name,
               (${overdueCondition('t', '$2')}) AS overdue, (${dueSoonCondition('t', '$2')}) AS due_soon
          FROM callback_task t JOIN response r ON r.id = t.response_id JOIN survey s ON s.id = r.survey_id JOIN borrower b ON b.id = t.borrower_id
-         JOIN invitation i ON i.id = r.invitation_id JOIN contact_event e ON e.id = i.contact_event_id
+         JOIN invitation i ON i.id = r.invitation_id LEFT JOIN contact_event e ON e.id = i.contact_event_id
+         LEFT JOIN campaign cp ON cp.id = i.campaign_id
         WHERE t.id = $1`,
       [id, this.clock.now()],
     );
@@ -248,12 +252,15 @@ export class CallbackTaskQueries {
       ...toItem(row),
       comment: (row.comment as string | null) ?? null,
       answers: row.answers as Record<string, number>,
-      event: {
-        externalId: row.event_external_id as string,
-        touchpoint: row.event_touchpoint as string,
-        occurredAt: (row.event_occurred_at as Date).toISOString(),
-        agentRef: (row.event_agent_ref as string | null) ?? null,
-      },
+      event: row.event_external_id
+        ? {
+            externalId: row.event_external_id as string,
+            touchpoint: row.event_touchpoint as string,
+            occurredAt: (row.event_occurred_at as Date).toISOString(),
+            agentRef: (row.event_agent_ref as string | null) ?? null,
+          }
+        : null,
+      campaign: row.campaign_id ? { id: row.campaign_id as string, name: row.campaign_name as string } : null,
       attemptsLog: attempts.map((a) => ({
         result: a.result,
         note: a.note,

@@ -25,3 +25,5 @@ export {
 } from './secrets';
 export { TemplateEngine, TemplatesModule } from './template-engine';
 export { startWorkerThread } from './worker-thread';
+export { CsvReader, CsvSyntaxError } from './csv-reader';
+export type { CsvRecord } from './csv-reader';

@@ -308,7 +308,7 @@ export class DemoHistoryService {
             : touchpoint === 'loan_issued' || touchpoint === 'repayment'
               ? touchpoint === 'repayment' && random() < 0.2
                 ? surveys.get('cli_loyalty')!
-                : surveys.get('nps_relationship')!
+                : surveys.get('nps_transaction')!
               : surveys.get('csi_service')!;
         const channel =
           survey.key === 'cli_loyalty'

@@ -5,6 +5,7 @@ export const API_SCOPES = [
   'complaints:read',
   'complaints:write',
   'complaints:export',
+  'campaigns:write',
   'metrics:read',
   'responses:read',
   'counts:write',

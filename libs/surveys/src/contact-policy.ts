@@ -39,6 +39,34 @@ export function samplingDraw(surveyKey: string, eventExternalId: string): number
   );
 }
 
+/**
+ * The channel to send on: the preferred one if the programme allows it, then the programme's order,
+ * skipping channels the borrower opted out of or cannot be reached on (in-app only when asked for).
+ */
+export function chooseChannel(
+  programmeOrder: readonly Channel[],
+  borrower: Pick<PolicyBorrower, 'phone' | 'email' | 'smsOptedOut' | 'emailOptedOut'>,
+  preferred: Channel | null,
+): { channel: Channel } | { reason: 'opted_out' | 'no_reachable_channel' } {
+  const order =
+    preferred && programmeOrder.includes(preferred)
+      ? [preferred, ...programmeOrder.filter((c) => c !== preferred)]
+      : programmeOrder;
+  let optedOut = false;
+  for (const candidate of order) {
+    if (candidate === 'sms' && borrower.phone) {
+      if (!borrower.smsOptedOut) return { channel: candidate };
+      optedOut = true;
+    } else if (candidate === 'email' && borrower.email) {
+      if (!borrower.emailOptedOut) return { channel: candidate };
+      optedOut = true;
+    } else if (candidate === 'in_app' && preferred === 'in_app') {
+      return { channel: candidate };
+    }
+  }
+  return { reason: optedOut ? 'opted_out' : 'no_reachable_channel' };
+}
+
 export function matchingSurveys(
   surveys: readonly Survey[],
   touchpoint: string,
@@ -76,25 +104,9 @@ export function decide(
   if (event.occurredAt.getTime() + survey.expirySeconds * 1000 <= now.getTime())
     return { invite: false, reason: 'stale_event' };
 
-  const order =
-    event.preferredChannel && survey.channelOrder.includes(event.preferredChannel)
-      ? [event.preferredChannel, ...survey.channelOrder.filter((c) => c !== event.preferredChannel)]
-      : survey.channelOrder;
-  let optedOut = false;
-  let channel: Channel | null = null;
-  for (const candidate of order) {
-    if (candidate === 'sms' && borrower.phone) {
-      if (!borrower.smsOptedOut) channel = candidate;
-      else optedOut = true;
-    } else if (candidate === 'email' && borrower.email) {
-      if (!borrower.emailOptedOut) channel = candidate;
-      else optedOut = true;
-    } else if (candidate === 'in_app' && event.preferredChannel === 'in_app') {
-      channel = candidate;
-    }
-    if (channel) break;
-  }
-  if (!channel) return { invite: false, reason: optedOut ? 'opted_out' : 'no_reachable_channel' };
+  const chosen = chooseChannel(survey.channelOrder, borrower, event.preferredChannel);
+  if ('reason' in chosen) return { invite: false, reason: chosen.reason };
+  const channel = chosen.channel;
 
   if (borrower.recentlyInvited) return { invite: false, reason: 'contact_cap' };
 

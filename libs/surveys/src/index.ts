@@ -1,4 +1,6 @@
 // The library's public surface: what other libraries, the apps and the tests use. Everything else stays inside.
+export { CampaignInvitations } from './campaign-invitations.repository';
+export type { CampaignFunnel, CampaignSkip } from './campaign-invitations.repository';
 export { BUILT_IN_KEYWORDS, COMMENT_CATEGORIES, mentionsRegulator, tagComment } from './comment-tags';
 export { CommentKeywords, MAX_KEYWORDS_TEXT, TRIAL_COMMENTS } from './comment-keywords.repository';
 export type { KeywordTrial } from './comment-keywords.repository';

@@ -140,6 +140,14 @@ export class InvitationLifecycle {
   }
 
   /** The provider delivered it (forward only: from sent). */
+  /** The funnel's "opened": the first view of the survey page or fetch in the app, recorded once. */
+  async markOpened(ids: string[], now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE invitation SET opened_at = $2 WHERE id = ANY($1::uuid[]) AND opened_at IS NULL AND status IN ('sent', 'delivered')`,
+      [ids, now],
+    );
+  }
+
   async markDelivered(manager: EntityManager, id: string, now: Date): Promise<void> {
     await manager.query(
       `UPDATE invitation SET status = 'delivered', delivered_at = $2 WHERE id = $1 AND status = 'sent'`,

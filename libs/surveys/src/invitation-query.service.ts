@@ -23,6 +23,8 @@ export interface TokenInvitation {
   expiresAt: Date;
   surveyId: string;
   locale: Locale;
+  /** The survey was opened before (the page viewed, or fetched in the app). */
+  opened: boolean;
   response: { score: number; low: boolean; comment: string | null; submittedAt: Date } | null;
 }
 
@@ -115,12 +117,13 @@ export class InvitationQueries {
       expires_at: Date;
       survey_id: string;
       locale: Locale;
+      opened: boolean;
       score: string | null;
       low: boolean | null;
       comment: string | null;
       submitted_at: Date | null;
     }[] = await this.db.query(
-      `SELECT i.id, i.status, i.expires_at, i.survey_id, i.locale, r.score, r.low, r.comment, r.submitted_at
+      `SELECT i.id, i.status, i.expires_at, i.survey_id, i.locale, i.opened_at IS NOT NULL AS opened, r.score, r.low, r.comment, r.submitted_at
          FROM invitation i LEFT JOIN response r ON r.invitation_id = i.id WHERE i.token_hash = $1`,
       [tokenHash],
     );
@@ -132,6 +135,7 @@ export class InvitationQueries {
       expiresAt: row.expires_at,
       surveyId: row.survey_id,
       locale: row.locale,
+      opened: row.opened,
       response: row.submitted_at
         ? { score: Number(row.score), low: row.low!, comment: row.comment, submittedAt: row.submitted_at }
         : null,

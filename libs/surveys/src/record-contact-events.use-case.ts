@@ -6,6 +6,12 @@ import { AppConfig } from '@app/config';
 import { canonicalJson, Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
 import { advisoryLockKey, lockedTransaction, queryRows, Rows } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  borrowerDetailsUpdate,
+  DEFAULT_TIME_ZONE,
+  mergeBorrowers,
+  readBorrowerStates,
+} from './borrower-batch';
 import { decide, Decision, SkipReason } from './contact-policy';
 import { invitationTokenHash } from './invitation-token';
 import { Channel, Locale } from './survey.model';
@@ -64,23 +70,6 @@ const INVITATION_COLUMNS = {
   expires_at: 'timestamptz',
 } as const;
 
-interface BorrowerDetails extends Record<string, unknown> {
-  id: string;
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  locale: string;
-  time_zone: string;
-}
-const BORROWER_DETAILS = {
-  id: 'uuid',
-  name: 'text',
-  phone: 'text',
-  email: 'text',
-  locale: 'text',
-  time_zone: 'text',
-} as const;
-
 export interface ContactEventInput {
   externalId: string;
   occurredAt: string;
@@ -117,7 +106,6 @@ export type ContactEventResult =
 
 /** How far ahead of our clock an event may claim to have happened (clock skew between systems). */
 const FUTURE_SKEW_MS = 5 * 60_000;
-const DEFAULT_TIME_ZONE = 'Europe/Moscow';
 const NOTIFY_HORIZON_MS = 60_000;
 export const INVITATION_DUE_CHANNEL = 'resonance_invitation_due';
 
@@ -126,20 +114,6 @@ interface Fresh {
   input: ContactEventInput;
   hash: Buffer;
   occurredAt: Date;
-}
-
-interface BorrowerState {
-  id: string;
-  external_id: string;
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  locale: Locale;
-  time_zone: string;
-  sms_opted_out: boolean;
-  email_opted_out: boolean;
-  /** An invitation within the contact cap window exists already. */
-  recently_invited: boolean;
 }
 
 /**
@@ -281,34 +255,13 @@ export class RecordContactEvents {
     // A statement of its own, so its snapshot includes the borrowers just created. No row locks: the
     // advisory lock per borrower already serialises their contact events (the cap check below).
     const capStart = new Date(context.now.getTime() - context.policy.capDays * 86_400_000);
-    // An opt-out belongs to the address: the number and email this event leaves the borrower with are
-    // checked against the suppressions (a record created today for a number that sent STOP is out too).
-    const latest = new Map<string, { phone: string | null; email: string | null }>();
-    for (const w of fresh) {
-      const before = latest.get(w.input.borrower.externalId);
-      latest.set(w.input.borrower.externalId, {
-        phone: w.input.borrower.phone ?? before?.phone ?? null,
-        email: w.input.borrower.email ?? before?.email ?? null,
-      });
-    }
-    const rows: BorrowerState[] = await manager.query(
-      `SELECT b.id, b.external_id, b.name, b.phone, b.email, b.locale, b.time_zone,
-              b.sms_opted_out_at IS NOT NULL OR EXISTS (SELECT 1 FROM contact_suppression s
-                WHERE s.channel = 'sms' AND s.lifted_at IS NULL AND s.address = coalesce(x.phone, b.phone)) AS sms_opted_out,
-              b.email_opted_out_at IS NOT NULL OR EXISTS (SELECT 1 FROM contact_suppression s
-                WHERE s.channel = 'email' AND s.lifted_at IS NULL AND s.address = lower(coalesce(x.email, b.email))) AS email_opted_out,
-              EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = b.id AND i.created_at > $2
-                        AND i.status NOT IN ('cancelled', 'failed')) AS recently_invited
-         FROM unnest($1::text[], $3::text[], $4::text[]) AS x(external_id, phone, email)
-         JOIN borrower b ON b.external_id = x.external_id`,
-      [
-        [...latest.keys()],
-        capStart,
-        [...latest.values()].map((v) => v.phone),
-        [...latest.values()].map((v) => v.email),
-      ],
+    const borrowerInputs = fresh.map((w) => w.input.borrower);
+    const merged = mergeBorrowers(
+      borrowerInputs,
+      await readBorrowerStates(manager, borrowerInputs, capStart),
     );
-    const { borrowers, changed } = mergeBorrowers(fresh, rows);
+    if (!merged) throw new RetryableConflict();
+    const { borrowers, changed } = merged;
     const invited = new Set([...borrowers.values()].filter((b) => b.recently_invited).map((b) => b.id));
 
     const events = new Rows<EventRow>(EVENT_COLUMNS);
@@ -389,22 +342,7 @@ export class RecordContactEvents {
     // The events, their invitations, the borrowers' new details (when any changed) and the worker's
     // wake-up in one statement: the foreign keys are checked at its end, when the inserts are done.
     const params: unknown[] = [context.now, notify];
-    const details = new Rows<BorrowerDetails>(BORROWER_DETAILS);
-    for (const c of changed)
-      details.push({
-        id: c.id,
-        name: c.name,
-        phone: c.phone,
-        email: c.email,
-        locale: c.locale,
-        time_zone: c.time_zone,
-      });
-    const update = details.length
-      ? `updated AS (
-           UPDATE borrower b SET name = u.name, phone = u.phone, email = u.email, locale = u.locale, time_zone = u.time_zone, updated_at = now()
-             FROM ${details.unnest(params, 'u')}
-            WHERE b.id = u.id),`
-      : '';
+    const update = borrowerDetailsUpdate(changed, params);
     const [written] = await queryRows<{ events: number; invitations: number }>(
       manager,
       `WITH ${update}
@@ -447,52 +385,4 @@ function conflict(externalId: string): DomainException {
     'idempotency_conflict',
     `An event with externalId "${externalId.slice(0, 200)}" was recorded with a different body.`,
   );
-}
-
-/**
- * Each fresh event's borrower with what the batch says about them (later events win, a null leaves a
- * detail as it was), and those whose details changed. A borrower missing from the database (created
- * by something else in the meantime) sends the batch round again.
- */
-function mergeBorrowers(
-  fresh: Fresh[],
-  rows: BorrowerState[],
-): { borrowers: Map<string, BorrowerState>; changed: BorrowerState[] } {
-  const latest = new Map<string, ContactEventInput['borrower']>();
-  for (const w of fresh) {
-    const id = w.input.borrower.externalId;
-    latest.set(id, { ...latest.get(id), ...stripNulls(w.input.borrower), externalId: id });
-  }
-  const byExternalId = new Map(rows.map((r) => [r.external_id, r]));
-  const borrowers = new Map<string, BorrowerState>();
-  const changed: BorrowerState[] = [];
-  for (const [externalId, input] of latest) {
-    const row = byExternalId.get(externalId);
-    if (!row) throw new RetryableConflict();
-    const next: BorrowerState = {
-      ...row,
-      name: input.name ?? row.name,
-      phone: input.phone ?? row.phone,
-      email: input.email ?? row.email,
-      locale: input.locale ?? row.locale,
-      time_zone: input.timeZone ?? row.time_zone,
-    };
-    if (
-      next.name !== row.name ||
-      next.phone !== row.phone ||
-      next.email !== row.email ||
-      next.locale !== row.locale ||
-      next.time_zone !== row.time_zone
-    ) {
-      changed.push(next);
-    }
-    borrowers.set(externalId, next);
-  }
-  return { borrowers, changed };
-}
-
-function stripNulls<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
-  ) as Partial<T>;
 }

@@ -8,6 +8,7 @@ import { CommentKeywords } from './comment-keywords.repository';
 import { mentionsRegulator } from './comment-tags';
 import { scoreAnswers } from './scoring';
 import { SurveyCatalog } from './survey-catalog.service';
+import { CAMPAIGN_TOUCHPOINT } from './survey.model';
 import { Survey } from './survey.model';
 
 export type ResponseSource = 'web' | 'sms' | 'in_app';
@@ -99,9 +100,10 @@ export class RecordResponse {
     const now = this.clock.now();
     const where = 'invitationId' in locator ? 'i.id = $1' : 'i.token_hash = $1';
     const rows: OpenInvitation[] = await manager.query(
-      `SELECT i.id, i.status, i.channel, i.locale, i.expires_at, i.survey_id, i.borrower_id, e.touchpoint, e.product,
+      `SELECT i.id, i.status, i.channel, i.locale, i.expires_at, i.survey_id, i.borrower_id,
+              coalesce(e.touchpoint, '${CAMPAIGN_TOUCHPOINT}') AS touchpoint, coalesce(e.product, i.product) AS product,
               b.external_id AS borrower_external_id
-         FROM invitation i JOIN contact_event e ON e.id = i.contact_event_id JOIN borrower b ON b.id = i.borrower_id
+         FROM invitation i LEFT JOIN contact_event e ON e.id = i.contact_event_id JOIN borrower b ON b.id = i.borrower_id
         WHERE ${where} FOR UPDATE OF i`,
       ['invitationId' in locator ? locator.invitationId : locator.tokenHash],
     );

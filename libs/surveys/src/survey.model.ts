@@ -1,4 +1,7 @@
 export type SurveyKind = 'CSI' | 'NPS' | 'CLI';
+
+/** The touchpoint an answer to a relationship campaign is counted under (it followed no contact). */
+export const CAMPAIGN_TOUCHPOINT = 'campaign';
 export type Channel = 'sms' | 'email' | 'in_app';
 export type Locale = 'ru' | 'en';
 export const CHANNELS: readonly Channel[] = ['sms', 'email', 'in_app'];

@@ -14,6 +14,7 @@ import { ReviseSurvey } from './revise-survey.use-case';
 import { SurveyCatalog } from './survey-catalog.service';
 import { UpdateComment } from './update-comment.use-case';
 import { CommentKeywords } from './comment-keywords.repository';
+import { CampaignInvitations } from './campaign-invitations.repository';
 
 const PROVIDERS = [
   SurveyCatalog,
@@ -29,6 +30,7 @@ const PROVIDERS = [
   RecordResponse,
   UpdateComment,
   CommentKeywords,
+  CampaignInvitations,
 ];
 
 @Module({ imports: [CallbacksModule, WebhooksModule], providers: PROVIDERS, exports: PROVIDERS })

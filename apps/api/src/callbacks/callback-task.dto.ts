@@ -62,6 +62,11 @@ export class CallbackTaskPageDto {
   nextCursor!: string | null;
 }
 
+export class TaskCampaignDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'NPS Q4' }) name!: string;
+}
+
 export class TaskEventDto {
   @ApiProperty({ example: 'crm-8841' }) externalId!: string;
   @ApiProperty({ example: 'chat' }) touchpoint!: string;
@@ -86,7 +91,18 @@ export class CallbackTaskDetailDto extends CallbackTaskDto {
   @ApiProperty({ type: String, nullable: true, example: 'Списали дважды' }) comment!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { satisfaction: 2 } })
   answers!: Record<string, number>;
-  @ApiProperty({ type: TaskEventDto }) event!: TaskEventDto;
+  @ApiProperty({
+    type: TaskEventDto,
+    nullable: true,
+    description: 'The contact the survey followed; null for a campaign',
+  })
+  event!: TaskEventDto | null;
+  @ApiProperty({
+    type: TaskCampaignDto,
+    nullable: true,
+    description: 'The relationship campaign the survey came from',
+  })
+  campaign!: TaskCampaignDto | null;
   @ApiProperty({ type: [TaskAttemptDto] }) attemptsLog!: TaskAttemptDto[];
   @ApiProperty({ type: TaskComplaintDto, nullable: true }) complaint!: TaskComplaintDto | null;
 }

@@ -12,8 +12,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { isUuid, NotFoundException } from '@app/core';
+import { Clock, isUuid, NotFoundException } from '@app/core';
 import {
+  InvitationLifecycle,
   InvitationQueries,
   InvitationView,
   PendingSurvey,
@@ -93,6 +94,8 @@ export class InvitationsController {
   constructor(
     private readonly invitations: InvitationQueries,
     private readonly responses: RecordResponse,
+    private readonly lifecycle: InvitationLifecycle,
+    private readonly clock: Clock,
   ) {}
 
   @Get('invitations/:id')
@@ -109,7 +112,13 @@ export class InvitationsController {
   @ApiOperation({ summary: "A borrower's open in-app surveys, in the borrower's language" })
   @ApiOkResponse({ type: PendingSurveysDto })
   async pending(@Param('externalId') externalId: string): Promise<{ items: PendingSurvey[] }> {
-    return { items: externalId.length > 200 ? [] : await this.invitations.pendingInApp(externalId) };
+    const items = externalId.length > 200 ? [] : await this.invitations.pendingInApp(externalId);
+    if (items.length > 0)
+      await this.lifecycle.markOpened(
+        items.map((i) => i.invitationId),
+        this.clock.now(),
+      );
+    return { items };
   }
 
   @Post('invitations/:id/response')

@@ -5,6 +5,7 @@ import { AppConfig } from '@app/config';
 import { Clock, constantTimeEqual, DomainException, secretDigest } from '@app/core';
 import {
   COMMENT_EDIT_WINDOW_MS,
+  InvitationLifecycle,
   InvitationQueries,
   localize,
   RecordResponse,
@@ -28,6 +29,7 @@ type Form = Record<string, unknown>;
 export class SurveyPageController {
   constructor(
     private readonly invitations: InvitationQueries,
+    private readonly lifecycle: InvitationLifecycle,
     private readonly responses: RecordResponse,
     private readonly comments: UpdateComment,
     private readonly pages: PageRenderer,
@@ -47,6 +49,7 @@ export class SurveyPageController {
     if (!found) return;
     const { invitation, locale } = found;
     if (invitation.response) return this.thanks(reply, token, invitation, locale, false);
+    if (!invitation.opened) await this.lifecycle.markOpened([invitation.id], this.clock.now());
     const score =
       typeof query.score === 'string' && /^\d{1,2}$/.test(query.score) ? Number(query.score) : null;
     return this.surveyForm(

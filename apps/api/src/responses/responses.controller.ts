@@ -58,7 +58,7 @@ export class ResponseListQuery {
   @IsOptional()
   @IsIn(['true', 'false'])
   hasComment?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A relationship campaign (none have sent yet)' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'A relationship campaign' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

@@ -1,0 +1,336 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, AuditService } from '@app/audit';
+import {
+  canonicalJson,
+  Clock,
+  DomainException,
+  FieldError,
+  isPlainText,
+  isUuid,
+  NotFoundException,
+  ValidationFailedException,
+} from '@app/core';
+import { advisoryLockKey, lockedTransaction } from '@app/database';
+import { CampaignInvitations, Survey } from '@app/surveys';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  CampaignInput,
+  CampaignProgress,
+  CampaignState,
+  MAX_SPREAD_DAYS,
+  RECIPIENTS_PER_CALL,
+  RecipientSkip,
+  RecipientsOutcome,
+} from './campaign.model';
+import { CampaignRecords, CampaignRow, RecipientRow } from './campaign-records.repository';
+import { recipientErrors, RecipientInput } from './recipient';
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_START_AHEAD_MS = 366 * 86_400_000;
+/** The golden ratio's fraction: recipient k's place in the span is frac(k·φ), even for any count and any page size. */
+const GOLDEN = 0.6180339887498949;
+
+export type CampaignCallResult = { outcome: 'created' | 'replayed'; body: RecipientsOutcome };
+
+class RetryTransaction extends Error {}
+
+/**
+ * Relationship campaigns: created idempotently by the integrator's `externalId` (the same body
+ * replays the first answer, another is a conflict), recipients added in pages of up to 10,000 (a bad
+ * recipient rejected alone, a borrower already in the campaign skipped as a duplicate), each page one
+ * transaction holding the campaign's and its borrowers' locks; cancelled at any time.
+ */
+@Injectable()
+export class RunCampaigns {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly records: CampaignRecords,
+    private readonly invitations: CampaignInvitations,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, input: CampaignInput): Promise<CampaignCallResult> {
+    const now = this.clock.now();
+    const errors = campaignErrors(input, now);
+    const survey = errors.some((e) => e.path === 'survey')
+      ? null
+      : await this.invitations.programme(input.survey);
+    if (!survey && !errors.some((e) => e.path === 'survey'))
+      errors.push({ path: 'survey', message: 'must be the key of an active survey programme' });
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const hash = createHash('sha256').update(canonicalJson(input)).digest();
+    const keys = [advisoryLockKey('campaign', input.externalId), ...borrowerKeys(input.recipients)];
+    return this.withRetry(() =>
+      lockedTransaction(this.db, keys, async (manager) => {
+        const existing = await this.records.byExternalId(manager, input.externalId);
+        if (existing) {
+          if (existing.body_hash?.equals(hash)) return { outcome: 'replayed', body: existing.outcome! };
+          throw new DomainException(
+            'idempotency_conflict',
+            `A campaign with externalId "${input.externalId}" was created with a different body.`,
+          );
+        }
+        const campaign: CampaignRow = {
+          id: randomUUID(),
+          external_id: input.externalId,
+          name: input.name.trim(),
+          survey_key: survey!.key,
+          status: 'scheduled',
+          start_at: input.startAt ? new Date(input.startAt) : now,
+          spread_days: input.spreadDays ?? 0,
+          recipient_count: 0,
+          body_hash: hash,
+          outcome: null,
+          created_at: now,
+        };
+        await this.records.insert(manager, { ...campaign, created_by: `${actor.type}:${actor.id}` });
+        const body = await this.place(manager, campaign, survey!, input.recipients, now);
+        await this.records.saveOutcome(manager, campaign.id, body);
+        await this.audit.record(
+          actor,
+          {
+            action: 'campaign.created',
+            entityType: 'campaign',
+            entityId: campaign.id,
+            after: { name: campaign.name, survey: campaign.survey_key, spreadDays: campaign.spread_days },
+            details: { recipients: body.recipients, accepted: body.accepted, skipped: body.skipped },
+          },
+          manager,
+        );
+        return { outcome: 'created', body };
+      }),
+    );
+  }
+
+  async addRecipients(actor: Actor, id: string, recipients: unknown): Promise<RecipientsOutcome> {
+    if (!isUuid(id)) throw new NotFoundException('The campaign');
+    const errors = recipientsErrors(recipients, 1);
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const list = recipients as unknown[];
+    const keys = [advisoryLockKey('campaign:recipients', id), ...borrowerKeys(list)];
+    return this.withRetry(() =>
+      lockedTransaction(this.db, keys, async (manager) => {
+        const campaign = await this.records.lockForChange(manager, id);
+        if (!campaign) throw new NotFoundException('The campaign');
+        if (campaign.status === 'cancelled')
+          throw new DomainException(
+            'conflict',
+            'The campaign is cancelled: no recipients can be added to it.',
+          );
+        const survey = await this.invitations.programme(campaign.survey_key);
+        if (!survey)
+          throw new DomainException('conflict', 'The campaign’s survey programme is no longer active.');
+        const now = this.clock.now();
+        const body = await this.place(manager, campaign, survey, list, now);
+        await this.audit.record(
+          actor,
+          {
+            action: 'campaign.recipients_added',
+            entityType: 'campaign',
+            entityId: id,
+            details: { recipients: body.recipients, accepted: body.accepted, skipped: body.skipped },
+          },
+          manager,
+        );
+        return body;
+      }),
+    );
+  }
+
+  /** Stops what is not yet sent; cancelling a cancelled campaign changes nothing. */
+  async cancel(actor: Actor, id: string): Promise<CampaignProgress> {
+    if (!isUuid(id)) throw new NotFoundException('The campaign');
+    await lockedTransaction(this.db, [], async (manager) => {
+      const campaign = await this.records.lockForChange(manager, id);
+      if (!campaign) throw new NotFoundException('The campaign');
+      if (campaign.status === 'cancelled') return;
+      const now = this.clock.now();
+      await this.records.setStatus(manager, id, 'cancelled', now);
+      const stopped = await this.invitations.cancelScheduled(manager, id, now);
+      await this.audit.record(
+        actor,
+        { action: 'campaign.cancelled', entityType: 'campaign', entityId: id, details: { stopped } },
+        manager,
+      );
+    });
+    return this.progress(id);
+  }
+
+  async progress(id: string): Promise<CampaignProgress> {
+    if (!isUuid(id)) throw new NotFoundException('The campaign');
+    const campaign = await this.records.get(id);
+    if (!campaign) throw new NotFoundException('The campaign');
+    return (await this.describe([campaign]))[0]!;
+  }
+
+  /** The newest campaigns with their funnels, for the console. */
+  async recent(limit = 50): Promise<CampaignProgress[]> {
+    return this.describe(await this.records.list(limit));
+  }
+
+  private async describe(campaigns: CampaignRow[]): Promise<CampaignProgress[]> {
+    const ids = campaigns.map((c) => c.id);
+    const [funnels, skips] = await Promise.all([this.invitations.funnels(ids), this.records.skipCounts(ids)]);
+    const now = this.clock.now();
+    return campaigns.map((c) => {
+      const funnel = funnels.get(c.id)!;
+      return {
+        id: c.id,
+        externalId: c.external_id,
+        name: c.name,
+        survey: c.survey_key,
+        status: campaignState(c, funnel.scheduled, now),
+        startAt: c.start_at.toISOString(),
+        spreadDays: c.spread_days,
+        recipients: c.recipient_count,
+        ...funnel,
+        skipped: skips.get(c.id)!,
+        createdAt: c.created_at.toISOString(),
+      };
+    });
+  }
+
+  /** A page of recipients: checked, deduplicated, placed in the span, invited or skipped, recorded. */
+  private async place(
+    manager: EntityManager,
+    campaign: CampaignRow,
+    survey: Survey,
+    recipients: unknown[],
+    now: Date,
+  ): Promise<RecipientsOutcome> {
+    const rejected: RecipientsOutcome['rejected'] = [];
+    const skipped: Partial<Record<RecipientSkip, number>> = {};
+    const skip = (reason: RecipientSkip) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
+    const valid: RecipientInput[] = [];
+    recipients.forEach((plain, index) => {
+      const errors = recipientErrors(plain);
+      if (errors.length > 0) rejected.push({ index, errors });
+      else valid.push(plain as RecipientInput);
+    });
+    const known = await this.records.knownRecipients(
+      manager,
+      campaign.id,
+      valid.map((r) => r.borrower.externalId),
+    );
+    const fresh: RecipientInput[] = [];
+    for (const r of valid) {
+      if (known.has(r.borrower.externalId)) skip('duplicate');
+      else {
+        known.add(r.borrower.externalId);
+        fresh.push(r);
+      }
+    }
+    let accepted = 0;
+    if (fresh.length > 0) {
+      const ordinals = fresh.map((_, i) => campaign.recipient_count + i);
+      const outcomes = await this.invitations.schedule(manager, {
+        campaignId: campaign.id,
+        survey,
+        startAt: campaign.start_at,
+        spreadDays: campaign.spread_days,
+        now,
+        sends: fresh.map((r, i) => ({
+          borrower: { ...r.borrower, segment: r.segment ?? null },
+          product: r.product ?? null,
+          share: (ordinals[i]! * GOLDEN) % 1,
+        })),
+      });
+      if (outcomes === 'retry') throw new RetryTransaction();
+      const rows: RecipientRow[] = fresh.map((r, i) => {
+        const outcome = outcomes[i]!;
+        if ('invitationId' in outcome) accepted++;
+        else skip(outcome.skipped);
+        return {
+          borrower_external_id: r.borrower.externalId,
+          ordinal: ordinals[i]!,
+          invitation_id: 'invitationId' in outcome ? outcome.invitationId : null,
+          skip_reason: 'skipped' in outcome ? outcome.skipped : null,
+        };
+      });
+      await this.records.addRecipients(manager, campaign.id, rows, now);
+    }
+    return {
+      id: campaign.id,
+      status: campaign.status,
+      recipients: recipients.length,
+      accepted,
+      skipped,
+      rejected,
+    };
+  }
+
+  /** Deadlocks and a borrower created under our feet are retried a few times. */
+  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        const retryable = error instanceof RetryTransaction || code === '40P01' || code === '23505';
+        if (!retryable || attempt >= 5) throw error;
+      }
+    }
+  }
+}
+
+function borrowerKeys(recipients: unknown[]): bigint[] {
+  const keys: bigint[] = [];
+  for (const r of recipients) {
+    const id = (r as { borrower?: { externalId?: unknown } } | null)?.borrower?.externalId;
+    if (typeof id === 'string') keys.push(advisoryLockKey('borrower', id));
+  }
+  return keys;
+}
+
+function campaignState(campaign: CampaignRow, stillScheduled: number, now: Date): CampaignState {
+  if (campaign.status !== 'scheduled') return campaign.status;
+  if (campaign.start_at.getTime() > now.getTime()) return 'scheduled';
+  return stillScheduled > 0 ? 'sending' : 'finished';
+}
+
+function recipientsErrors(recipients: unknown, min: number): FieldError[] {
+  if (!Array.isArray(recipients)) return [{ path: 'recipients', message: 'must be an array' }];
+  if (recipients.length < min || recipients.length > RECIPIENTS_PER_CALL)
+    return [
+      {
+        path: 'recipients',
+        message: `must hold ${min} to ${RECIPIENTS_PER_CALL.toLocaleString('en')} recipients; add more with POST /api/v1/campaigns/{id}/recipients`,
+      },
+    ];
+  return [];
+}
+
+function campaignErrors(input: CampaignInput, now: Date): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!isPlainText(input.externalId, 'identifier') || input.externalId.length > 200)
+    errors.push({ path: 'externalId', message: 'must be 1 to 200 characters without surrounding spaces' });
+  if (!isPlainText(input.name) || input.name.trim() === '' || input.name.length > 200)
+    errors.push({ path: 'name', message: 'must be 1 to 200 characters of plain text' });
+  if (!isPlainText(input.survey, 'identifier') || !/^[a-z][a-z0-9_]{0,59}$/.test(input.survey))
+    errors.push({ path: 'survey', message: 'must be the key of an active survey programme' });
+  if (input.startAt !== undefined && input.startAt !== null) {
+    const at =
+      typeof input.startAt === 'string' && ISO_WITH_OFFSET.test(input.startAt)
+        ? Date.parse(input.startAt)
+        : NaN;
+    if (Number.isNaN(at))
+      errors.push({
+        path: 'startAt',
+        message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-02T09:00:00+03:00',
+      });
+    else if (at > now.getTime() + MAX_START_AHEAD_MS)
+      errors.push({ path: 'startAt', message: 'must be within a year from now' });
+  }
+  const spread = input.spreadDays;
+  if (
+    spread !== undefined &&
+    spread !== null &&
+    (typeof spread !== 'number' || !Number.isInteger(spread) || spread < 0 || spread > MAX_SPREAD_DAYS)
+  )
+    errors.push({ path: 'spreadDays', message: `must be a whole number from 0 to ${MAX_SPREAD_DAYS}` });
+  errors.push(...recipientsErrors(input.recipients, 0));
+  return errors;
+}
