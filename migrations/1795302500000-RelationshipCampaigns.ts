@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Relationship campaigns: surveys sent to a list of borrowers who did not contact the lender. A campaign
  * (idempotent by the integrator's `external_id`, its first answer kept for replays) and its recipients,
  * one row per borrower (the key that keeps a borrower from being invited twice by one campaign), each
- * either invited or skipped with a reason. An invitation now comes from a contact event or a campaign,
+ * either invited or skipped with a reason; a console draft keeps its uploaded file until it starts. An invitation now comes from a contact event or a campaign,
  * never both; it keeps the product it was sent for and when its survey was first opened.
  *
  * `nps_relationship` becomes what its name says: a programme of its own for campaigns, with no touchpoint.
@@ -26,6 +26,7 @@ export class RelationshipCampaigns1795302500000 implements MigrationInterface {
         recipient_count integer NOT NULL DEFAULT 0,
         body_hash bytea,
         outcome jsonb,
+        preview jsonb,
         created_by text NOT NULL,
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL,
@@ -34,6 +35,14 @@ export class RelationshipCampaigns1795302500000 implements MigrationInterface {
         CONSTRAINT campaign_external_id_key UNIQUE (external_id)
       );
       CREATE INDEX campaign_created_idx ON campaign (created_at DESC);
+
+      -- A console draft's uploaded file, kept until the campaign starts or is cancelled (then deleted).
+      CREATE TABLE campaign_upload (
+        campaign_id uuid PRIMARY KEY REFERENCES campaign (id),
+        file_name text NOT NULL,
+        content bytea NOT NULL,
+        created_at timestamptz NOT NULL
+      );
 
       ALTER TABLE invitation ALTER COLUMN contact_event_id DROP NOT NULL;
       ALTER TABLE invitation ADD COLUMN campaign_id uuid REFERENCES campaign (id);
@@ -68,7 +77,7 @@ export class RelationshipCampaigns1795302500000 implements MigrationInterface {
       INSERT INTO survey (key, version, is_current, kind, title, questions, comment_prompt, trigger_touchpoints, products, channel_order,
                           delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority, created_at)
       SELECT key, version + 1, true, kind,
-             '{"en": "Relationship NPS (campaigns)", "ru": "Отношенческий NPS (кампании)"}'::jsonb,
+             '{"en": "Relationship NPS (campaigns)", "ru": "NPS лояльности (кампании)"}'::jsonb,
              questions, comment_prompt, '{}', NULL, channel_order,
              0, expiry_seconds, reminder_delay_seconds, 1, low_score_threshold, true, 0, now()
         FROM previous;
@@ -78,6 +87,7 @@ export class RelationshipCampaigns1795302500000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
       DROP TABLE campaign_recipient;
+      DROP TABLE campaign_upload;
       DELETE FROM invitation WHERE campaign_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM response r WHERE r.invitation_id = invitation.id);
       DROP INDEX invitation_campaign_idx;
       ALTER TABLE invitation DROP CONSTRAINT invitation_one_origin;

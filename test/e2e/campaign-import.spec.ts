@@ -167,7 +167,7 @@ describe('npm run cli -- campaign:import', () => {
     [
       'a quote never closed',
       `${HEADER}\nq-1,"Ирина,+79993330002,,,,,\n`,
-      /not a readable CSV at line 2: a quote is opened and never closed/,
+      /not a readable CSV: the quote opened on line 2 is never closed/,
     ],
   ])('refuses %s with a clear message and imports nothing', async (name, content, message) => {
     const before = await count(`SELECT count(*) FROM campaign`);

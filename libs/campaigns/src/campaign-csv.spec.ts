@@ -71,7 +71,7 @@ describe('a campaign CSV', () => {
     ['an unknown column', 'external_id,vip\nb-1,yes\n', /unknown columns \(vip\)/],
     ['a column named twice', 'external_id,phone,phone\nb-1,,\n', /names the column phone twice/],
     ['an empty file', '', /The file is empty/],
-    ['a quote never closed', `${HEADER}b-1,"Ирина,+7999\n`, /a quote is opened and never closed/],
+    ['a quote never closed', `${HEADER}b-1,"Ирина,+7999\n`, /the quote opened on line 2 is never closed/],
   ])('refuses %s as a whole, with a clear message', async (_name, text, message) => {
     await expect(read(utf8(text))).rejects.toThrow(message);
     await expect(read(utf8(text))).rejects.toBeInstanceOf(CampaignCsvError);

@@ -62,6 +62,18 @@ export function csvLayout(sample: Buffer): CsvLayout {
   return { encoding, delimiter: header.includes(';') && !header.includes(',') ? ';' : ',' };
 }
 
+/** The reader's complaint as a whole sentence (each one translated in the console's catalogue). */
+function syntaxProblem(error: CsvSyntaxError): string {
+  switch (error.message) {
+    case 'a quote is opened and never closed':
+      return `The file is not a readable CSV: the quote opened on line ${error.line} is never closed.`;
+    case 'a quoted field goes on after its closing quote':
+      return `The file is not a readable CSV: on line ${error.line} a quoted field goes on after its closing quote.`;
+    default:
+      return `The file is not a readable CSV: line ${error.line} is longer than 64 KB.`;
+  }
+}
+
 function headerColumns(cells: string[]): Column[] {
   const names = cells.map((c) =>
     c
@@ -178,8 +190,7 @@ export async function* campaignCsvRows(
     }
     yield* check([...reader.push(rest), ...reader.end()]);
   } catch (error) {
-    if (error instanceof CsvSyntaxError)
-      throw new CampaignCsvError(`The file is not a readable CSV at line ${error.line}: ${error.message}.`);
+    if (error instanceof CsvSyntaxError) throw new CampaignCsvError(syntaxProblem(error));
     throw error;
   } finally {
     source.destroy();

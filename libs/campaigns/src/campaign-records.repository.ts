@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows, Rows } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
-import { CampaignStatus, RecipientSkip, RecipientsOutcome } from './campaign.model';
+import { CampaignPreview, CampaignStatus, RecipientSkip, RecipientsOutcome } from './campaign.model';
 
 export interface CampaignRow {
   id: string;
@@ -15,10 +15,12 @@ export interface CampaignRow {
   recipient_count: number;
   body_hash: Buffer | null;
   outcome: RecipientsOutcome | null;
+  preview: CampaignPreview | null;
+  paused_at: Date | null;
   created_at: Date;
 }
 
-const COLUMNS = `id, external_id, name, survey_key, status, start_at, spread_days, recipient_count, body_hash, outcome, created_at`;
+const COLUMNS = `id, external_id, name, survey_key, status, start_at, spread_days, recipient_count, body_hash, outcome, preview, paused_at, created_at`;
 
 export interface RecipientRow extends Record<string, unknown> {
   borrower_external_id: string;
@@ -43,11 +45,11 @@ export class CampaignRecords {
 
   async insert(
     manager: EntityManager,
-    row: Omit<CampaignRow, 'recipient_count' | 'outcome'> & { created_by: string },
+    row: Omit<CampaignRow, 'recipient_count' | 'outcome' | 'paused_at'> & { created_by: string },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO campaign (id, external_id, name, survey_key, status, start_at, spread_days, body_hash, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+      `INSERT INTO campaign (id, external_id, name, survey_key, status, start_at, spread_days, body_hash, created_by, created_at, updated_at, preview)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)`,
       [
         row.id,
         row.external_id,
@@ -59,6 +61,7 @@ export class CampaignRecords {
         row.body_hash,
         row.created_by,
         row.created_at,
+        row.preview ? JSON.stringify(row.preview) : null,
       ],
     );
   }
@@ -128,10 +131,44 @@ export class CampaignRecords {
     await manager.query(
       `UPDATE campaign SET status = $2, updated_at = $3,
               cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END,
-              paused_at = CASE WHEN $2 = 'paused' THEN $3 ELSE NULL END
+              paused_at = CASE WHEN $2 = 'paused' THEN $3 END,
+              start_at = CASE WHEN status = 'draft' AND $2 = 'scheduled' THEN greatest(start_at, $3) ELSE start_at END
         WHERE id = $1`,
       [id, status, now],
     );
+  }
+
+  /** A draft's file, kept until it starts. */
+  async saveUpload(
+    manager: EntityManager,
+    id: string,
+    fileName: string,
+    content: Buffer,
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO campaign_upload (campaign_id, file_name, content, created_at) VALUES ($1, $2, $3, $4)`,
+      [id, fileName, content, now],
+    );
+  }
+
+  async readUpload(manager: EntityManager, id: string): Promise<Buffer | null> {
+    const [row] = await queryRows<{ content: Buffer }>(
+      manager,
+      `SELECT content FROM campaign_upload WHERE campaign_id = $1`,
+      [id],
+    );
+    return row?.content ?? null;
+  }
+
+  /** A draft's file, deleted as it is read (it holds personal data the campaign no longer needs). */
+  async takeUpload(manager: EntityManager, id: string): Promise<Buffer | null> {
+    const [row] = await queryRows<{ content: Buffer }>(
+      manager,
+      `DELETE FROM campaign_upload WHERE campaign_id = $1 RETURNING content`,
+      [id],
+    );
+    return row?.content ?? null;
   }
 
   async saveOutcome(manager: EntityManager, id: string, outcome: RecipientsOutcome): Promise<void> {

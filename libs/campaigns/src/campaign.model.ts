@@ -12,6 +12,8 @@ export type RecipientSkip = (typeof RECIPIENT_SKIPS)[number];
 /** The most recipients one call (or one page of a file) carries. */
 export const RECIPIENTS_PER_CALL = 10_000;
 export const MAX_SPREAD_DAYS = 30;
+/** The largest file the console takes (about 300,000 rows); larger lists go through the CLI or the API. */
+export const MAX_CAMPAIGN_FILE_BYTES = 32 * 1_048_576;
 
 export interface CampaignInput {
   externalId: string;
@@ -30,6 +32,23 @@ export interface RecipientsOutcome {
   accepted: number;
   skipped: Partial<Record<RecipientSkip, number>>;
   rejected: { index: number; errors: { path: string; message: string }[] }[];
+}
+
+/** A campaign file read through: its good rows counted, its bad ones listed by line (the first 50). */
+export interface CsvCheck {
+  encoding: 'utf-8' | 'windows-1251';
+  delimiter: ',' | ';';
+  rows: number;
+  good: number;
+  bad: number;
+  badRows: { line: number; errors: { path: string; message: string }[] }[];
+}
+
+/** What a console draft's file would do, worked out before anything is sent. */
+export interface CampaignPreview extends CsvCheck {
+  fileName: string;
+  wouldInvite: number;
+  wouldSkip: Partial<Record<RecipientSkip, number>>;
 }
 
 export interface CampaignProgress {

@@ -7,10 +7,19 @@ export {
   MAX_CAMPAIGN_ROWS,
 } from './campaign-csv';
 export type { CsvLayout, CsvRow } from './campaign-csv';
-export { MAX_SPREAD_DAYS, RECIPIENT_SKIPS, RECIPIENTS_PER_CALL } from './campaign.model';
+export { checkCampaignFile, layoutOf, LISTED_BAD_ROWS } from './campaign-file';
+export type { CampaignFile } from './campaign-file';
+export {
+  MAX_CAMPAIGN_FILE_BYTES,
+  MAX_SPREAD_DAYS,
+  RECIPIENT_SKIPS,
+  RECIPIENTS_PER_CALL,
+} from './campaign.model';
 export type {
   CampaignInput,
+  CampaignPreview,
   CampaignProgress,
+  CsvCheck,
   CampaignState,
   RecipientSkip,
   RecipientsOutcome,
@@ -19,4 +28,4 @@ export { CampaignsModule } from './campaigns.module';
 export { recipientErrors } from './recipient';
 export type { RecipientInput } from './recipient';
 export { RunCampaigns } from './run-campaigns.use-case';
-export type { CampaignCallResult } from './run-campaigns.use-case';
+export type { CampaignCallResult, CampaignDraftInput } from './run-campaigns.use-case';

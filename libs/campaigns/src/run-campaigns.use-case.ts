@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
@@ -17,7 +18,9 @@ import { CampaignInvitations, Survey } from '@app/surveys';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   CampaignInput,
+  CampaignPreview,
   CampaignProgress,
+  CsvCheck,
   CampaignState,
   MAX_SPREAD_DAYS,
   RECIPIENTS_PER_CALL,
@@ -25,6 +28,8 @@ import {
   RecipientsOutcome,
 } from './campaign.model';
 import { CampaignRecords, CampaignRow, RecipientRow } from './campaign-records.repository';
+import { CampaignCsvError, CsvLayout } from './campaign-csv';
+import { CampaignFile, checkCampaignFile, layoutOf, recipientPages } from './campaign-file';
 import { recipientErrors, RecipientInput } from './recipient';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -35,6 +40,23 @@ const GOLDEN = 0.6180339887498949;
 export type CampaignCallResult = { outcome: 'created' | 'replayed'; body: RecipientsOutcome };
 
 class RetryTransaction extends Error {}
+class RolledBack extends Error {}
+
+export interface CampaignDraftInput {
+  name: string;
+  survey: string;
+  startAt?: string | null;
+  spreadDays?: number | null;
+  fileName: string;
+  content: Buffer;
+}
+
+function bufferFile(content: Buffer): CampaignFile {
+  return {
+    sample: async () => content.subarray(0, 64 * 1024),
+    open: () => Readable.from([content]),
+  };
+}
 
 /**
  * Relationship campaigns: created idempotently by the integrator's `externalId` (the same body
@@ -74,6 +96,8 @@ export class RunCampaigns {
           );
         }
         const campaign: CampaignRow = {
+          preview: null,
+          paused_at: null,
           id: randomUUID(),
           external_id: input.externalId,
           name: input.name.trim(),
@@ -120,6 +144,13 @@ export class RunCampaigns {
             'conflict',
             'The campaign is cancelled: no recipients can be added to it.',
           );
+        if (campaign.status === 'paused')
+          throw new DomainException(
+            'conflict',
+            'The campaign is paused: resume it before adding recipients.',
+          );
+        if (campaign.status === 'draft')
+          throw new DomainException('conflict', 'The campaign is a draft: start it from the console.');
         const survey = await this.invitations.programme(campaign.survey_key);
         if (!survey)
           throw new DomainException('conflict', 'The campaign’s survey programme is no longer active.');
@@ -149,6 +180,7 @@ export class RunCampaigns {
       if (campaign.status === 'cancelled') return;
       const now = this.clock.now();
       await this.records.setStatus(manager, id, 'cancelled', now);
+      await this.records.takeUpload(manager, id);
       const stopped = await this.invitations.cancelScheduled(manager, id, now);
       await this.audit.record(
         actor,
@@ -157,6 +189,201 @@ export class RunCampaigns {
       );
     });
     return this.progress(id);
+  }
+
+  /**
+   * A console draft from an uploaded file: the file checked row by row, what its good rows would do
+   * worked out by the real placement in a transaction rolled back, then the draft and its file kept
+   * until an admin starts it. A file with no good row is refused.
+   */
+  async draft(actor: Actor, input: CampaignDraftInput): Promise<{ id: string; preview: CampaignPreview }> {
+    const now = this.clock.now();
+    const errors = campaignErrors({ ...input, externalId: 'console', recipients: [] }, now);
+    const survey = errors.some((e) => e.path === 'survey')
+      ? null
+      : await this.invitations.programme(input.survey);
+    if (!survey && !errors.some((e) => e.path === 'survey'))
+      errors.push({ path: 'survey', message: 'must be the key of an active survey programme' });
+    if (input.content.length === 0) errors.push({ path: 'file', message: 'must be a CSV file' });
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const file = bufferFile(input.content);
+    let check: CsvCheck;
+    try {
+      check = await checkCampaignFile(file, await layoutOf(file));
+    } catch (error) {
+      if (error instanceof CampaignCsvError)
+        throw new ValidationFailedException([{ path: 'file', message: error.message }]);
+      throw error;
+    }
+    if (check.good === 0)
+      throw new ValidationFailedException([{ path: 'file', message: 'has no row that can be imported' }]);
+    const campaign: CampaignRow = {
+      id: randomUUID(),
+      external_id: null,
+      name: input.name.trim(),
+      survey_key: survey!.key,
+      status: 'draft',
+      start_at: input.startAt ? new Date(input.startAt) : now,
+      spread_days: input.spreadDays ?? 0,
+      recipient_count: 0,
+      body_hash: null,
+      outcome: null,
+      preview: null,
+      paused_at: null,
+      created_at: now,
+    };
+    const would = await this.dryRun(campaign, survey!, file, check, now);
+    const preview: CampaignPreview = { ...check, fileName: input.fileName.slice(0, 200), ...would };
+    await lockedTransaction(this.db, [], async (manager) => {
+      await this.records.insert(manager, { ...campaign, preview, created_by: `${actor.type}:${actor.id}` });
+      await this.records.saveUpload(manager, campaign.id, preview.fileName, input.content, now);
+      await this.audit.record(
+        actor,
+        {
+          action: 'campaign.drafted',
+          entityType: 'campaign',
+          entityId: campaign.id,
+          after: { name: campaign.name, survey: campaign.survey_key, spreadDays: campaign.spread_days },
+          details: {
+            rows: check.rows,
+            bad: check.bad,
+            wouldInvite: would.wouldInvite,
+            wouldSkip: would.wouldSkip,
+          },
+        },
+        manager,
+      );
+    });
+    return { id: campaign.id, preview };
+  }
+
+  /** Starts a draft: its file's good rows go in as pages, then the file is deleted. A second start is refused. */
+  async start(actor: Actor, id: string): Promise<CampaignProgress> {
+    if (!isUuid(id)) throw new NotFoundException('The campaign');
+    const content = await lockedTransaction(this.db, [], async (manager) => {
+      const campaign = await this.records.lockForChange(manager, id);
+      if (!campaign) throw new NotFoundException('The campaign');
+      if (campaign.status !== 'draft')
+        throw new DomainException('conflict', 'The campaign has started already, or was cancelled.');
+      const upload = await this.records.readUpload(manager, id);
+      await this.records.setStatus(manager, id, 'scheduled', this.clock.now());
+      await this.audit.record(
+        actor,
+        { action: 'campaign.started', entityType: 'campaign', entityId: id },
+        manager,
+      );
+      return upload;
+    });
+    if (content) {
+      const file = bufferFile(content);
+      await this.addFile(actor, id, file, await layoutOf(file));
+      await lockedTransaction(this.db, [], (manager) => this.records.takeUpload(manager, id));
+    }
+    return this.progress(id);
+  }
+
+  /** The good rows of a checked file added in pages; `onPage` hears how many rows have gone in. */
+  async addFile(
+    actor: Actor,
+    id: string,
+    file: CampaignFile,
+    layout: CsvLayout,
+    onPage: (rows: number) => void = () => undefined,
+  ): Promise<{ rows: number; accepted: number; skipped: Partial<Record<RecipientSkip, number>> }> {
+    const totals = { rows: 0, accepted: 0, skipped: {} as Partial<Record<RecipientSkip, number>> };
+    for await (const page of recipientPages(file, layout)) {
+      const outcome = await this.addRecipients(actor, id, page);
+      totals.rows += page.length;
+      totals.accepted += outcome.accepted;
+      for (const [reason, n] of Object.entries(outcome.skipped) as [RecipientSkip, number][])
+        totals.skipped[reason] = (totals.skipped[reason] ?? 0) + n;
+      onPage(totals.rows);
+    }
+    return totals;
+  }
+
+  /** Holds what is not yet sent until the campaign is resumed. */
+  async pause(actor: Actor, id: string): Promise<CampaignProgress> {
+    await this.change(id, async (manager, campaign, now) => {
+      if (campaign.status !== 'scheduled')
+        throw new DomainException('conflict', 'Only a campaign that is sending can be paused.');
+      await this.records.setStatus(manager, id, 'paused', now);
+      const held = await this.invitations.holdScheduled(manager, id);
+      await this.audit.record(
+        actor,
+        { action: 'campaign.paused', entityType: 'campaign', entityId: id, details: { held } },
+        manager,
+      );
+    });
+    return this.progress(id);
+  }
+
+  /** Sends what was held, each send moved on by the pause's length (and out of quiet hours). */
+  async resume(actor: Actor, id: string): Promise<CampaignProgress> {
+    await this.change(id, async (manager, campaign, now) => {
+      if (campaign.status !== 'paused')
+        throw new DomainException('conflict', 'Only a paused campaign can be resumed.');
+      await this.records.setStatus(manager, id, 'scheduled', now);
+      const released = await this.invitations.releaseHeld(
+        manager,
+        id,
+        Math.max(0, now.getTime() - campaign.paused_at!.getTime()),
+      );
+      await this.audit.record(
+        actor,
+        { action: 'campaign.resumed', entityType: 'campaign', entityId: id, details: { released } },
+        manager,
+      );
+    });
+    return this.progress(id);
+  }
+
+  /** A console draft's check of its file (null for the API's campaigns). */
+  async preview(id: string): Promise<CampaignPreview | null> {
+    if (!isUuid(id)) throw new NotFoundException('The campaign');
+    const campaign = await this.records.get(id);
+    if (!campaign) throw new NotFoundException('The campaign');
+    return campaign.preview;
+  }
+
+  private async change(
+    id: string,
+    work: (manager: EntityManager, campaign: CampaignRow, now: Date) => Promise<void>,
+  ): Promise<void> {
+    if (!isUuid(id)) throw new NotFoundException('The campaign');
+    await lockedTransaction(this.db, [advisoryLockKey('campaign:recipients', id)], async (manager) => {
+      const campaign = await this.records.lockForChange(manager, id);
+      if (!campaign) throw new NotFoundException('The campaign');
+      await work(manager, campaign, this.clock.now());
+    });
+  }
+
+  /** The placement of every good row in a transaction that is rolled back: exactly what starting would do. */
+  private async dryRun(
+    campaign: CampaignRow,
+    survey: Survey,
+    file: CampaignFile,
+    check: CsvCheck,
+    now: Date,
+  ): Promise<{ wouldInvite: number; wouldSkip: Partial<Record<RecipientSkip, number>> }> {
+    const would = { wouldInvite: 0, wouldSkip: {} as Partial<Record<RecipientSkip, number>> };
+    try {
+      await lockedTransaction(this.db, [], async (manager) => {
+        await this.records.insert(manager, { ...campaign, created_by: 'dry-run' });
+        const row = { ...campaign };
+        for await (const page of recipientPages(file, check)) {
+          const outcome = await this.place(manager, row, survey, page, now);
+          row.recipient_count += page.length;
+          would.wouldInvite += outcome.accepted;
+          for (const [reason, n] of Object.entries(outcome.skipped) as [RecipientSkip, number][])
+            would.wouldSkip[reason] = (would.wouldSkip[reason] ?? 0) + n;
+        }
+        throw new RolledBack();
+      });
+    } catch (error) {
+      if (!(error instanceof RolledBack)) throw error;
+    }
+    return would;
   }
 
   async progress(id: string): Promise<CampaignProgress> {

@@ -187,6 +187,57 @@ export class CampaignInvitations {
     return rows.length;
   }
 
+  /** Holds a paused campaign's unsent invitations: no dispatch, no expiry, until released. */
+  async holdScheduled(manager: EntityManager, campaignId: string): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE invitation SET next_attempt_at = NULL, expires_at = 'infinity'
+        WHERE campaign_id = $1 AND status = 'scheduled' RETURNING id`,
+      [campaignId],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Releases a paused campaign's invitations: each send moves on by the pause's length, past the quiet
+   * hours of the borrower's zone, and expires the programme's expiry after it.
+   */
+  async releaseHeld(manager: EntityManager, campaignId: string, pausedMs: number): Promise<number> {
+    const { policy } = await this.catalog.current();
+    const isWorkingDay = await this.calendar.lookup();
+    const held = await queryRows<{ id: string; send_at: Date; time_zone: string; expiry_seconds: number }>(
+      manager,
+      `SELECT i.id, i.send_at, b.time_zone, s.expiry_seconds
+         FROM invitation i JOIN borrower b ON b.id = i.borrower_id JOIN survey s ON s.id = i.survey_id
+        WHERE i.campaign_id = $1 AND i.status = 'scheduled' FOR UPDATE OF i`,
+      [campaignId],
+    );
+    if (held.length === 0) return 0;
+
+    const moved = new Rows<{ id: unknown; send_at: unknown; expires_at: unknown }>({
+      id: 'uuid',
+      send_at: 'timestamptz',
+      expires_at: 'timestamptz',
+    });
+    for (const h of held) {
+      const at = nextAllowedSendTime(
+        new Date(h.send_at.getTime() + pausedMs),
+        h.time_zone,
+        isWorkingDay,
+        policy.quietHours,
+      );
+      moved.push({ id: h.id, send_at: at, expires_at: new Date(at.getTime() + h.expiry_seconds * 1000) });
+    }
+    const params: unknown[] = [];
+    await manager.query(
+      `UPDATE invitation i SET send_at = m.send_at, next_attempt_at = m.send_at, expires_at = m.expires_at
+         FROM ${moved.unnest(params, 'm')} WHERE i.id = m.id`,
+      params,
+    );
+    await manager.query(`SELECT pg_notify('${INVITATION_DUE_CHANNEL}', '')`);
+    return held.length;
+  }
+
   /** Each campaign's funnel: still scheduled, sent, delivered, opened, answered. */
   async funnels(campaignIds: string[]): Promise<Map<string, CampaignFunnel>> {
     const rows = await queryRows<CampaignFunnel & { campaign_id: string }>(

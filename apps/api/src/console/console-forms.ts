@@ -191,3 +191,10 @@ export class OperatorImportForm {
 export class LiftSuppressionForm {
   @FormText(300, { required: true }) reason!: string;
 }
+
+export class CampaignDraftForm {
+  @FormText(200, { required: true }) name!: string;
+  @FormText(60, { required: true }) survey!: string;
+  @FormText(20) startAt?: string;
+  @FormText(2) spreadDays?: string;
+}

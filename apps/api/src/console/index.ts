@@ -3,6 +3,7 @@ import { AdminTargetsController } from './admin-targets.controller';
 import { AdminKeywordsController } from './admin-keywords.controller';
 import { AdminOperatorsController } from './admin-operators.controller';
 import { AdminSuppressionsController } from './admin-suppressions.controller';
+import { AdminCampaignsController } from './admin-campaigns.controller';
 import { PeopleController } from './people.controller';
 import { AdminCriteriaController } from './admin-criteria.controller';
 import { AdminPolicyController } from './admin-policy.controller';
@@ -50,6 +51,7 @@ export const CONSOLE_CONTROLLERS = [
   AdminKeywordsController,
   AdminOperatorsController,
   AdminSuppressionsController,
+  AdminCampaignsController,
   PeopleController,
   AdminCriteriaController,
   SearchController,

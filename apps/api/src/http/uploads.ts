@@ -1,21 +1,26 @@
 import multipart, { MultipartFile } from '@fastify/multipart';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MAX_CAMPAIGN_FILE_BYTES } from '@app/campaigns';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_AT_ONCE, Upload } from '@app/complaints';
 import { DomainException } from '@app/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { toProblem } from './problem.filter';
 
-/** The only routes that take files (multipart/form-data): the console's complaint forms. */
+/** A campaign's CSV: larger than an attachment (each route's files are capped as they arrive). */
+const CAMPAIGN_UPLOAD_ROUTE = '/console/admin/campaigns';
+
+/** The only routes that take files (multipart/form-data): the console's complaint forms and a campaign's list. */
 export const UPLOAD_ROUTES: ReadonlySet<string> = new Set([
   '/console/complaints/new',
   '/console/complaints/:id/attachments',
+  CAMPAIGN_UPLOAD_ROUTE,
 ]);
 
 const RECEIVED = Symbol('files received');
 type UploadRequest = FastifyRequest & { [RECEIVED]?: number };
 
 /**
- * A file part into memory as an Upload (at most MAX_ATTACHMENT_BYTES of it; longer ones are marked
+ * A file part into memory as an Upload (at most its route's cap: an attachment's or a campaign list's; longer ones are marked
  * truncated). Parts past the first MAX_ATTACHMENTS_AT_ONCE + 1 are drained unread: enough to refuse
  * "too many at once" without holding them.
  */
@@ -28,8 +33,18 @@ async function receive(this: UploadRequest, part: MultipartFile): Promise<void> 
     await new Promise((resolve) => part.file.once('end', resolve));
     upload = { fileName, data: Buffer.alloc(0), truncated: false };
   } else {
-    const data = await part.toBuffer();
-    upload = { fileName, data, truncated: part.file.truncated };
+    const cap =
+      this.routeOptions.url === CAMPAIGN_UPLOAD_ROUTE ? MAX_CAMPAIGN_FILE_BYTES : MAX_ATTACHMENT_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    for await (const chunk of part.file as AsyncIterable<Buffer>) {
+      if (size + chunk.length > cap) truncated = true;
+      if (truncated) continue; // drained, not kept
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+    upload = { fileName, data: Buffer.concat(chunks), truncated: truncated || part.file.truncated };
   }
   // An empty file input still sends a part with no name and no bytes: it is no file.
   (part as unknown as { value: Upload | undefined }).value =
@@ -61,7 +76,7 @@ export async function useUploads(app: NestFastifyApplication): Promise<void> {
     throwFileSizeLimit: false,
     onFile: receive,
     limits: {
-      fileSize: MAX_ATTACHMENT_BYTES,
+      fileSize: MAX_CAMPAIGN_FILE_BYTES,
       files: 25,
       fields: 40,
       fieldSize: 20_000,
