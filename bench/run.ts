@@ -1,7 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { dashboard, dispatch, ingestion, Options, pacing, queue, register, Row } from './scenarios';
+import {
+  campaigns,
+  dashboard,
+  dispatch,
+  ingestion,
+  Options,
+  pacing,
+  queue,
+  register,
+  Row,
+} from './scenarios';
 import { BenchDatabase, ROOT } from './support';
 import { surveyPage } from './survey-page';
 
@@ -13,6 +23,7 @@ const SCENARIOS: Record<string, (db: BenchDatabase, options: Options) => Promise
   queue,
   register,
   dashboard,
+  campaigns,
 };
 
 const fmt = (n: number | null, digits = 0) =>

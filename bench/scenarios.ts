@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import twilio from 'twilio';
@@ -814,4 +815,210 @@ async function responsesExport(
     copyMs: copy.length ? median(copy) : null,
     growth: Math.max(...csv.map((r) => r.growth)),
   };
+}
+
+/** A campaign list of `count` borrowers, every id prefixed (each import its own borrowers). */
+function campaignCsv(prefix: string, count: number): string {
+  const lines = ['external_id,name,phone,email,locale,time_zone,product,segment'];
+  for (let i = 0; i < count; i++) {
+    const n = String(i).padStart(7, '0');
+    lines.push(
+      `${prefix}-${n},Заёмщик ${n},+7999${n},${prefix}-${n}@example.ru,ru,${BORROWER_ZONE},${i % 3 ? 'PDL' : 'installment'},${i % 2 ? 'repeat' : 'new'}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Peak RSS of a process while `work` runs, minus its RSS when the work began (MB). */
+async function rssGrowth<T>(
+  pid: () => number | undefined,
+  work: () => Promise<T>,
+): Promise<{ value: T; growth: number }> {
+  let first: number | null = null;
+  let peak = 0;
+  const sample = () => {
+    const id = pid();
+    if (!id) return;
+    try {
+      const rss = rssMb(id);
+      first ??= rss;
+      peak = Math.max(peak, rss);
+    } catch {
+      // the process has exited
+    }
+  };
+  const sampler = setInterval(sample, 25);
+  try {
+    const value = await work();
+    return { value, growth: first === null ? 0 : peak - first };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * A relationship campaign of 100,000 borrowers, imported from CSV through the CLI (checked whole, then
+ * sent in pages) and through the API in pages of 10,000, against PostgreSQL's COPY of the same file into
+ * a bare table. Resonance does more per row (borrowers created, opt-outs and the contact cap checked,
+ * each send placed in the borrower's sending hours, invitations and recipients written, every page
+ * audited), so the target is a quarter of COPY's speed, with memory flat.
+ */
+export async function campaigns(db: BenchDatabase, options: Options): Promise<Row[]> {
+  const count = 100_000;
+  const url = await db.create('bench_campaigns');
+  const key = await createApiKey(url);
+  const dir = mkdtempSync(join(tmpdir(), 'resonance-bench-campaigns-'));
+  const api = await startProcess('api', { DATABASE_URL: url });
+  try {
+    const rounds = options.quick ? 1 : 2;
+    const copy: number[] = [];
+    const cli: { ms: number; growth: number }[] = [];
+    const pages: { ms: number; growth: number }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const file = join(dir, `borrowers-${round}.csv`);
+      writeFileSync(file, campaignCsv(`copy-${round}`, count));
+      await sql(
+        url,
+        `CREATE TABLE IF NOT EXISTS bench_copy (external_id text, name text, phone text, email text, locale text, time_zone text, product text, segment text)`,
+      );
+      const started = performance.now();
+      const copied = await psqlCommand(url, `\\copy bench_copy FROM '${file}' WITH (FORMAT csv, HEADER)`);
+      if (copied) copy.push(performance.now() - started);
+
+      writeFileSync(file, campaignCsv(`cli-${round}`, count));
+      let child: ReturnType<typeof spawn> | null = null;
+      const imported = await rssGrowth(
+        () => child?.pid,
+        async () => {
+          const began = performance.now();
+          await new Promise<void>((resolve, reject) => {
+            child = spawn(
+              process.execPath,
+              [
+                join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'),
+                'campaign:import',
+                '--name',
+                `Bench ${round}`,
+                '--survey',
+                'nps_relationship',
+                '--file',
+                file,
+                '--spread-days',
+                '2',
+              ],
+              {
+                env: { ...process.env, DATABASE_URL: url, APP_SECRET, LOG_LEVEL: 'warn' },
+                stdio: ['ignore', 'ignore', 'pipe'],
+              },
+            );
+            let errors = '';
+            child.stderr!.on('data', (c: Buffer) => (errors += c.toString()));
+            child.on('exit', (code) =>
+              code === 0
+                ? resolve()
+                : reject(new Error(`campaign:import exited ${code}: ${errors.slice(-2000)}`)),
+            );
+          });
+          return performance.now() - began;
+        },
+      );
+      cli.push({ ms: imported.value, growth: imported.growth });
+
+      const sent = await rssGrowth(
+        () => api.child.pid,
+        async () => {
+          const recipients = (i: number) => ({
+            borrower: {
+              externalId: `api-${round}-${i}`,
+              name: `Заёмщик ${i}`,
+              phone: `+7998${String(i).padStart(7, '0')}`,
+              locale: 'ru',
+              timeZone: BORROWER_ZONE,
+            },
+            product: 'PDL',
+            segment: 'repeat',
+          });
+          const page = (from: number) => Array.from({ length: 10_000 }, (_, i) => recipients(from + i));
+          const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+          const began = performance.now();
+          const created = await fetch(`${api.baseUrl}/api/v1/campaigns`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              externalId: `bench-api-${round}`,
+              name: 'Bench',
+              survey: 'nps_relationship',
+              spreadDays: 2,
+              recipients: page(0),
+            }),
+          });
+          const { id } = (await created.json()) as { id: string };
+          for (let from = 10_000; from < count; from += 10_000) {
+            const added = await fetch(`${api.baseUrl}/api/v1/campaigns/${id}/recipients`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ recipients: page(from) }),
+            });
+            if (added.status !== 200) throw new Error(`page refused: ${added.status} ${await added.text()}`);
+          }
+          return performance.now() - began;
+        },
+      );
+      pages.push({ ms: sent.value, growth: sent.growth });
+    }
+    const invited = Number(
+      (await sql(url, `SELECT count(*) AS n FROM invitation WHERE campaign_id IS NOT NULL`))[0]!.n,
+    );
+    if (invited !== count * 2 * rounds)
+      throw new Error(`expected ${count * 2 * rounds} invitations, found ${invited}`);
+    const copyMs = copy.length ? median(copy) : null;
+    const rate = (ms: number) => count / (ms / 1000);
+    const row = (scenario: string, runs: { ms: number; growth: number }[], where: string): Row => {
+      const ms = median(runs.map((r) => r.ms));
+      const growth = Math.max(...runs.map((r) => r.growth));
+      return {
+        scenario,
+        baseline: 'psql \\copy of the same rows into a bare table',
+        baselineValue: copyMs ? rate(copyMs) : null,
+        value: rate(ms),
+        unit: 'rows/s',
+        ratio: copyMs ? copyMs / ms : null,
+        target: '≥ 0.25×, RSS growth < 150 MB',
+        pass: copyMs ? copyMs / ms >= 0.25 && growth < 150 : null,
+        notes: `${(ms / 1000).toFixed(1)} s for ${count.toLocaleString('en-US')} (COPY ${copyMs ? (copyMs / 1000).toFixed(2) : '—'} s); ${where} RSS growth ${growth.toFixed(0)} MB; ${rounds} round(s)`,
+      };
+    };
+    return [
+      row(
+        `campaign import, ${count.toLocaleString('en-US')} recipients from CSV (CLI)`,
+        cli,
+        'CLI process (start-up and both passes included)',
+      ),
+      row(
+        `campaign import, ${count.toLocaleString('en-US')} recipients in API pages of 10,000`,
+        pages,
+        'API',
+      ),
+    ];
+  } finally {
+    await api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A psql meta-command (`\copy …`); false when psql is not installed. */
+async function psqlCommand(url: string, command: string): Promise<boolean> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('psql', [url, '-X', '-q', '-c', command], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited ${code}`))));
+    });
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return false;
+    throw error;
+  }
 }

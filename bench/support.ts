@@ -131,7 +131,7 @@ export async function createApiKey(url: string): Promise<string> {
       '--name',
       'bench',
       '--scopes',
-      'events:write,surveys:in_app,tasks:read,complaints:read,complaints:export,metrics:read,responses:read,counts:write',
+      'events:write,surveys:in_app,tasks:read,complaints:read,complaints:export,metrics:read,responses:read,counts:write,campaigns:write',
     ],
     {
       env: { ...process.env, DATABASE_URL: url, APP_SECRET },

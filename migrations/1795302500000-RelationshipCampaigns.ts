@@ -50,6 +50,7 @@ export class RelationshipCampaigns1795302500000 implements MigrationInterface {
       ALTER TABLE invitation ADD COLUMN opened_at timestamptz;
       ALTER TABLE invitation ADD CONSTRAINT invitation_one_origin CHECK ((contact_event_id IS NULL) <> (campaign_id IS NULL));
       CREATE INDEX invitation_campaign_idx ON invitation (campaign_id, status) WHERE campaign_id IS NOT NULL;
+      ALTER TABLE metric_invitation_daily ADD COLUMN opened integer NOT NULL DEFAULT 0;
 
       CREATE TABLE campaign_recipient (
         campaign_id uuid NOT NULL REFERENCES campaign (id),
@@ -90,6 +91,7 @@ export class RelationshipCampaigns1795302500000 implements MigrationInterface {
       DROP TABLE campaign_upload;
       DELETE FROM invitation WHERE campaign_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM response r WHERE r.invitation_id = invitation.id);
       DROP INDEX invitation_campaign_idx;
+      ALTER TABLE metric_invitation_daily DROP COLUMN opened;
       ALTER TABLE invitation DROP CONSTRAINT invitation_one_origin;
       ALTER TABLE invitation DROP COLUMN opened_at;
       ALTER TABLE invitation DROP COLUMN product;

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import twilio from 'twilio';
+import { DashboardQueries, RefreshMetricRollups } from '@app/analytics';
 import { SYSTEM_ACTOR } from '@app/audit';
 import { FixedClock } from '@app/core';
 import { ApiKeyService } from '@app/identity';
@@ -357,6 +358,23 @@ describe('relationship campaigns: POST /api/v1/campaigns, pages of recipients, p
     expect(answers.body.items).toEqual([
       expect.objectContaining({ campaign: { id, name: 'Loop' }, segment: 'vip', product: 'PDL', score: 3 }),
     ]);
+    // The dashboard's funnel (from the daily rollups) reads the campaign's opened and answered too.
+    await api.app.get(RefreshMetricRollups).execute();
+    const dashboard = await api.app
+      .get(DashboardQueries)
+      .load(
+        { from: '2026-12-01', to: '2026-12-03', touchpoint: 'campaign', groupBy: 'week' },
+        'Europe/Moscow',
+        NOW,
+      );
+    const sentByCampaigns = Number(
+      (
+        await sql.query(
+          `SELECT count(*) FROM invitation WHERE campaign_id IS NOT NULL AND sent_at IS NOT NULL`,
+        )
+      ).rows[0].count,
+    );
+    expect(dashboard.funnel).toMatchObject({ sent: sentByCampaigns, opened: 1, answered: 1 });
     const bySegment = await request<{ items: { id: string }[] }>(
       `${api.baseUrl}/api/v1/responses?segment=vip&touchpoint=campaign`,
       { headers: auth() },

@@ -33,6 +33,7 @@ export interface Dashboard {
     scheduled: number;
     sent: number;
     delivered: number;
+    opened: number;
     answered: number;
     failed: number;
     expired: number;
@@ -147,7 +148,7 @@ export class DashboardQueries {
     const [funnel, callbacks, complaints, found, recovery, categories, overdue] = await Promise.all([
       this.db.query(
         `SELECT coalesce(sum(scheduled), 0) AS scheduled, coalesce(sum(sent), 0) AS sent, coalesce(sum(delivered), 0) AS delivered,
-                coalesce(sum(answered), 0) AS answered, coalesce(sum(failed), 0) AS failed, coalesce(sum(expired), 0) AS expired
+                coalesce(sum(opened), 0) AS opened, coalesce(sum(answered), 0) AS answered, coalesce(sum(failed), 0) AS failed, coalesce(sum(expired), 0) AS expired
            FROM metric_invitation_daily m
           WHERE ${funnelWhere}`,
         funnelParams,
@@ -221,6 +222,7 @@ export class DashboardQueries {
         scheduled: n(f.scheduled),
         sent: n(f.sent),
         delivered: n(f.delivered),
+        opened: n(f.opened),
         answered: n(f.answered),
         failed: n(f.failed),
         expired: n(f.expired),

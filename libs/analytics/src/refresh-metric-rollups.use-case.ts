@@ -143,9 +143,9 @@ export class RefreshMetricRollups {
       params.slice(0, 2),
     );
     await manager.query(
-      `INSERT INTO metric_invitation_daily (day, survey_key, touchpoint, channel, product, locale, scheduled, sent, delivered, answered, failed, expired)
+      `INSERT INTO metric_invitation_daily (day, survey_key, touchpoint, channel, product, locale, scheduled, sent, delivered, opened, answered, failed, expired)
        SELECT (i.send_at AT TIME ZONE $3::text)::date, s.key, coalesce(e.touchpoint, 'campaign'), i.channel, coalesce(e.product, i.product, ''), i.locale,
-              count(*), count(i.sent_at), count(i.delivered_at),
+              count(*), count(i.sent_at), count(i.delivered_at), count(i.opened_at),
               count(*) FILTER (WHERE i.status = 'answered'), count(*) FILTER (WHERE i.status = 'failed'),
               count(*) FILTER (WHERE i.status = 'expired')
          FROM invitation i JOIN survey s ON s.id = i.survey_id LEFT JOIN contact_event e ON e.id = i.contact_event_id

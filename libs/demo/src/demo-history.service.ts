@@ -347,6 +347,13 @@ export class DemoHistoryService {
           expires_at: new Date(expiresAt),
           sent_at: failed ? null : new Date(sendAt + 5_000),
           delivered_at: failed || channel === 'in_app' ? null : new Date(sendAt + 20_000),
+          // Every answer was opened first; a quarter of the rest were opened and left.
+          opened_at:
+            status === 'answered'
+              ? new Date(answeredAt! - 60_000)
+              : !failed && invitationIndex % 4 === 0
+                ? new Date(sendAt + 1_800_000)
+                : null,
           answered_at: status === 'answered' ? new Date(answeredAt!) : null,
           expired_at: status === 'expired' ? new Date(expiresAt) : null,
           failed_at: failed ? new Date(sendAt + 5_000) : null,

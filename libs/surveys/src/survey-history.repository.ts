@@ -38,6 +38,7 @@ export type HistoricInvitation = {
   expires_at: Date;
   sent_at: Date | null;
   delivered_at: Date | null;
+  opened_at: Date | null;
   answered_at: Date | null;
   expired_at: Date | null;
   failed_at: Date | null;
@@ -56,6 +57,7 @@ export const HISTORIC_INVITATION_COLUMNS = {
   expires_at: 'timestamptz',
   sent_at: 'timestamptz',
   delivered_at: 'timestamptz',
+  opened_at: 'timestamptz',
   answered_at: 'timestamptz',
   expired_at: 'timestamptz',
   failed_at: 'timestamptz',

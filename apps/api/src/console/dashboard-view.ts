@@ -282,12 +282,13 @@ export function dashboardView(
               words('funnel.scheduled'),
               words('funnel.sent'),
               words('funnel.delivered'),
+              words('funnel.opened'),
               words('funnel.answered'),
             ],
             datasets: [
               {
                 label: words('funnel.title'),
-                data: [funnel.scheduled, funnel.sent, funnel.delivered, funnel.answered],
+                data: [funnel.scheduled, funnel.sent, funnel.delivered, funnel.opened, funnel.answered],
                 backgroundColor: COLORS[0],
               },
             ],
