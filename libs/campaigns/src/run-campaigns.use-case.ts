@@ -13,7 +13,7 @@ import {
   NotFoundException,
   ValidationFailedException,
 } from '@app/core';
-import { advisoryLockKey, lockedTransaction } from '@app/database';
+import { advisoryLockKey, lockedTransaction, RetryTransaction, withRetries } from '@app/database';
 import { CampaignInvitations, Survey } from '@app/surveys';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -39,7 +39,6 @@ const GOLDEN = 0.6180339887498949;
 
 export type CampaignCallResult = { outcome: 'created' | 'replayed'; body: RecipientsOutcome };
 
-class RetryTransaction extends Error {}
 class RolledBack extends Error {}
 
 export interface CampaignDraftInput {
@@ -85,7 +84,7 @@ export class RunCampaigns {
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const hash = createHash('sha256').update(canonicalJson(input)).digest();
     const keys = [advisoryLockKey('campaign', input.externalId), ...borrowerKeys(input.recipients)];
-    return this.withRetry(() =>
+    return withRetries(() =>
       lockedTransaction(this.db, keys, async (manager) => {
         const existing = await this.records.byExternalId(manager, input.externalId);
         if (existing) {
@@ -135,7 +134,7 @@ export class RunCampaigns {
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const list = recipients as unknown[];
     const keys = [advisoryLockKey('campaign:recipients', id), ...borrowerKeys(list)];
-    return this.withRetry(() =>
+    return withRetries(() =>
       lockedTransaction(this.db, keys, async (manager) => {
         const campaign = await this.records.lockForChange(manager, id);
         if (!campaign) throw new NotFoundException('The campaign');
@@ -487,19 +486,6 @@ export class RunCampaigns {
       skipped,
       rejected,
     };
-  }
-
-  /** Deadlocks and a borrower created under our feet are retried a few times. */
-  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        const retryable = error instanceof RetryTransaction || code === '40P01' || code === '23505';
-        if (!retryable || attempt >= 5) throw error;
-      }
-    }
   }
 }
 

@@ -4,7 +4,7 @@ export { withDatabaseName } from './connection';
 export { DatabaseModule } from './database.module';
 export { freePort, startEmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgres } from './embedded-postgres';
-export { advisoryLockKey, lockedTransaction } from './locked-transaction';
+export { advisoryLockKey, lockedTransaction, RetryTransaction, withRetries } from './locked-transaction';
 export { revertLastMigration, runMigrations } from './migrations';
 export { queryRows } from './query-rows';
 export { Rows } from './rows';

@@ -39,3 +39,23 @@ export async function lockedTransaction<T>(
     await runner.release();
   }
 }
+
+/** Thrown by a transaction's work to have it run again (a row it needed appeared or vanished meanwhile). */
+export class RetryTransaction extends Error {}
+
+/**
+ * Runs a transaction again, up to five times, when it deadlocked, lost a serialization race or a race
+ * on a unique key (`40P01`, `40001`, `23505`), or its work asked for it with `RetryTransaction`.
+ */
+export async function withRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const retryable =
+        error instanceof RetryTransaction || code === '40P01' || code === '40001' || code === '23505';
+      if (!retryable || attempt >= 5) throw error;
+    }
+  }
+}

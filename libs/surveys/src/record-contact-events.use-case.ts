@@ -4,7 +4,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isValidTimeZone, WorkingCalendar } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { canonicalJson, Clock, DomainException, FieldError, ValidationFailedException } from '@app/core';
-import { advisoryLockKey, lockedTransaction, queryRows, Rows } from '@app/database';
+import {
+  advisoryLockKey,
+  lockedTransaction,
+  queryRows,
+  Rows,
+  RetryTransaction,
+  withRetries,
+} from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   borrowerDetailsUpdate,
@@ -165,7 +172,7 @@ export class RecordContactEvents {
         advisoryLockKey('contact_event', w.input.externalId),
         advisoryLockKey('borrower', w.input.borrower.externalId),
       ]);
-      const decided = await this.withRetry(() =>
+      const decided = await withRetries(() =>
         lockedTransaction(this.db, keys, (manager) =>
           this.record(manager, work, { surveys, policy, isWorkingDay, now }),
         ),
@@ -260,7 +267,7 @@ export class RecordContactEvents {
       borrowerInputs,
       await readBorrowerStates(manager, borrowerInputs, capStart),
     );
-    if (!merged) throw new RetryableConflict();
+    if (!merged) throw new RetryTransaction();
     const { borrowers, changed } = merged;
     const invited = new Set([...borrowers.values()].filter((b) => b.recently_invited).map((b) => b.id));
 
@@ -360,25 +367,10 @@ export class RecordContactEvents {
       params,
     );
     if (written!.events !== fresh.length || written!.invitations !== invitations.length)
-      throw new RetryableConflict();
+      throw new RetryTransaction();
     return results;
   }
-
-  /** Deadlocks and the (theoretical) lost race on the unique key are retried a few times. */
-  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        const retryable = error instanceof RetryableConflict || code === '40P01' || code === '40001';
-        if (!retryable || attempt >= 5) throw error;
-      }
-    }
-  }
 }
-
-class RetryableConflict extends Error {}
 
 function conflict(externalId: string): DomainException {
   return new DomainException(
