@@ -59,6 +59,7 @@ describe('retention: anonymising expired borrowers', () => {
   let recentComplaint: string;
   let oldComplaint: string;
   let openTask: string;
+  let surveyedByCampaign: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -73,6 +74,16 @@ describe('retention: anonymising expired borrowers', () => {
     recentComplaint = await borrower('Clara', 800, { complaintAge: 700 });
     oldComplaint = await borrower('Denis', 2000, { complaintAge: 1900 });
     openTask = await borrower('Elena', 400, { taskStatus: 'open' });
+    // Last contacted long ago, but surveyed by a relationship campaign five days ago: a contact too.
+    surveyedByCampaign = await borrower('Fedor', 400);
+    await sql.query(
+      `WITH c AS (INSERT INTO campaign (name, survey_key, status, start_at, spread_days, created_by, created_at, updated_at)
+                  VALUES ('NPS', 'nps_relationship', 'scheduled', $2, 0, 'test', $2, $2) RETURNING id)
+       INSERT INTO invitation (campaign_id, survey_id, borrower_id, channel, locale, token_hash, status, send_at, expires_at, sent_at, created_at)
+       SELECT c.id, s.id, $1::uuid, 'sms', 'ru', sha256($1::uuid::text::bytea), 'sent', $2, $2::timestamptz + interval '7 days', $2, $2
+         FROM c, survey s WHERE s.key = 'nps_relationship' AND s.is_current`,
+      [surveyedByCampaign, daysAgo(5)],
+    );
   });
   afterAll(async () => {
     await sql?.end();
@@ -88,7 +99,7 @@ describe('retention: anonymising expired borrowers', () => {
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const id of [expired, oldComplaint])
       expect(byId.get(id)).toMatchObject({ name: null, phone: null, email: null, anonymised: true });
-    for (const id of [recent, recentComplaint, openTask])
+    for (const id of [recent, recentComplaint, openTask, surveyedByCampaign])
       expect(byId.get(id)).toMatchObject({ anonymised: false, phone: '+79991112233' });
   });
 

@@ -1,7 +1,6 @@
 import { isValidTimeZone } from '@app/calendar';
-import { FieldError, isPlainText } from '@app/core';
+import { FieldError, isE164Phone, isPlainText } from '@app/core';
 import { isEmail } from 'class-validator';
-import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 
 /** One borrower a campaign surveys, as the API, the CLI and the console's upload give it. */
 export interface RecipientInput {
@@ -20,18 +19,9 @@ export interface RecipientInput {
 const RECIPIENT_KEYS = new Set(['borrower', 'product', 'segment']);
 const BORROWER_KEYS = new Set(['externalId', 'name', 'phone', 'email', 'locale', 'timeZone']);
 
-function isE164(value: string): boolean {
-  if (!/^\+[1-9]\d{6,14}$/.test(value) || !isValidPhoneNumber(value)) return false;
-  try {
-    return parsePhoneNumberWithError(value).number === value;
-  } catch {
-    return false;
-  }
-}
-
 function phoneError(value: unknown): string | null {
   if (typeof value !== 'string') return 'must be a string';
-  if (isE164(value)) return null;
+  if (isE164Phone(value)) return null;
   const digits = value.replace(/[\s()-]/g, '');
   if (/^8\d{10}$/.test(digits))
     return 'must be in E.164 format: 8 999 … is a local Russian number, write it as +7 999 …';

@@ -11,6 +11,7 @@ export {
 export type { ErrorCode, FieldError } from './domain.exception';
 export { isIsoDate, isStorableText, isUuid } from './ids';
 export { isPlainText } from './plain-text';
+export { isE164Phone } from './phone';
 export { periodErrors } from './period';
 export { decodeCursor, encodeCursor } from './keyset-cursor';
 export { AppLogger, LoggingModule, ROUTE_PATTERN, errorForLog } from './logging.module';

@@ -46,6 +46,7 @@ export class AnonymiseExpiredBorrowers {
         `SELECT b.id FROM borrower b
           WHERE b.anonymised_at IS NULL AND b.created_at < $1
             AND NOT EXISTS (SELECT 1 FROM contact_event e WHERE e.borrower_id = b.id AND e.occurred_at >= $1)
+            AND NOT EXISTS (SELECT 1 FROM invitation i WHERE i.borrower_id = b.id AND i.campaign_id IS NOT NULL AND i.created_at >= $1)
             AND NOT EXISTS (SELECT 1 FROM complaint c WHERE c.borrower_id = b.id AND (c.registered_at >= $2 OR c.status <> 'resolved'))
             AND NOT EXISTS (SELECT 1 FROM callback_task t WHERE t.borrower_id = b.id AND t.status IN ('open', 'in_progress'))
           ORDER BY b.id LIMIT $3 FOR UPDATE OF b SKIP LOCKED`,

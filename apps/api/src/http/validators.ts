@@ -1,8 +1,7 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { FieldError, isPlainText } from '@app/core';
+import { FieldError, isE164Phone, isPlainText } from '@app/core';
 import { flattenValidationErrors } from './validation.pipe';
 
 /** Printable text: no control characters or direction overrides (identifiers: no invisible characters either). */
@@ -39,15 +38,7 @@ export function IsE164(validationOptions?: ValidationOptions): PropertyDecorator
         ...validationOptions,
       },
       validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string' || !/^\+[1-9]\d{6,14}$/.test(value) || !isValidPhoneNumber(value))
-            return false;
-          try {
-            return parsePhoneNumberWithError(value).number === value;
-          } catch {
-            return false;
-          }
-        },
+        validate: (value: unknown) => isE164Phone(value),
       },
     });
 }
