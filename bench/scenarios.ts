@@ -962,7 +962,7 @@ export async function campaigns(db: BenchDatabase, options: Options): Promise<Ro
       row(
         `campaign import, ${count.toLocaleString('en-US')} recipients from CSV (CLI)`,
         cli,
-        'CLI process (start-up and both passes included)',
+        'CLI process (100,000 rows against 1,000, start-up included in both)',
       ),
       row(
         `campaign import, ${count.toLocaleString('en-US')} recipients in API pages of 10,000`,
