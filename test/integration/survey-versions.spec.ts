@@ -89,4 +89,15 @@ describe('survey programme versions', () => {
       errors: [expect.objectContaining({ path: 'channelOrder' })],
     });
   });
+
+  it('revises the campaigns-only programme (no touchpoint of its own): a new version, still matching no contact', async () => {
+    const revised = await ctx
+      .get(ReviseSurvey)
+      .execute(SYSTEM_ACTOR, 'nps_relationship', { lowScoreThreshold: 5 });
+    expect(revised).toMatchObject({ triggerTouchpoints: [], lowScoreThreshold: 5 });
+    const { rows } = await sql.query(
+      `SELECT trigger_touchpoints FROM survey WHERE key = 'nps_relationship' AND is_current`,
+    );
+    expect(rows).toEqual([{ trigger_touchpoints: [] }]);
+  });
 });

@@ -73,8 +73,6 @@ export function validateSurvey(survey: Survey): FieldError[] {
   if (survey.channelOrder.includes('sms') && survey.questions.length !== 1) {
     errors.push({ path: 'channelOrder', message: 'only a one-question survey can be answered by SMS reply' });
   }
-  if (survey.triggerTouchpoints.length === 0)
-    errors.push({ path: 'triggerTouchpoints', message: 'must name at least one touchpoint' });
   if (!(survey.sampleRate >= 0 && survey.sampleRate <= 1))
     errors.push({ path: 'sampleRate', message: 'must be between 0 and 1' });
   if (!(survey.lowScoreThreshold >= scale.min && survey.lowScoreThreshold < scale.max)) {
