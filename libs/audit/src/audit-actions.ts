@@ -60,6 +60,7 @@ export const AUDIT_ACTIONS = [
   'staff_session.signed_out_everywhere',
   'staff_user.created',
   'staff_user.updated',
+  'survey.created',
   'survey.revised',
   'webhook_endpoint.activated',
   'webhook_endpoint.created',

@@ -24,6 +24,8 @@ export {
   checkComment,
 } from './record-response.use-case';
 export type { RecordedResponse } from './record-response.use-case';
+export { CreateProgramme, PROGRAMME_KINDS } from './create-programme.use-case';
+export type { NewProgramme } from './create-programme.use-case';
 export { ReviseSurvey } from './revise-survey.use-case';
 export type { SurveyChanges } from './revise-survey.use-case';
 export { parseSmsReply } from './sms-reply';

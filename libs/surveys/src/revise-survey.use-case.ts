@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
 import { Clock, FieldError, NotFoundException, ValidationFailedException } from '@app/core';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SurveyCatalog } from './survey-catalog.service';
 import { CHANNELS, Survey, surveyFromRow, SurveyRow } from './survey.model';
 
@@ -107,6 +107,66 @@ export function validateSurvey(survey: Survey): FieldError[] {
   return errors;
 }
 
+/** Writes one version of a programme as the current one (the previous current version already cleared). */
+export async function insertVersion(
+  manager: EntityManager,
+  survey: Survey,
+  actor: Actor,
+  now: Date,
+): Promise<string> {
+  const inserted: { id: string }[] = await manager.query(
+    `INSERT INTO survey (key, version, is_current, kind, title, questions, comment_prompt, trigger_touchpoints, products, channel_order,
+                         delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority,
+                         created_by, created_at)
+     VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+    [
+      survey.key,
+      survey.version,
+      survey.kind,
+      JSON.stringify(survey.title),
+      JSON.stringify(survey.questions),
+      survey.commentPrompt ? JSON.stringify(survey.commentPrompt) : null,
+      survey.triggerTouchpoints,
+      survey.products,
+      survey.channelOrder,
+      survey.delaySeconds,
+      survey.expirySeconds,
+      survey.reminderDelaySeconds,
+      survey.sampleRate,
+      survey.lowScoreThreshold,
+      survey.active,
+      survey.priority,
+      actor.type === 'staff' ? actor.id : null,
+      now,
+    ],
+  );
+  return inserted[0]!.id;
+}
+
+/** What a programme may name: the contact policy's touchpoints, products as the lender spells them, a priority. */
+export function targetingErrors(survey: Survey, touchpoints: readonly string[]): FieldError[] {
+  const errors: FieldError[] = [];
+  const unknown = survey.triggerTouchpoints.filter((t) => !touchpoints.includes(t));
+  if (unknown.length > 0 || new Set(survey.triggerTouchpoints).size !== survey.triggerTouchpoints.length)
+    errors.push({
+      path: 'triggerTouchpoints',
+      message: `must be distinct touchpoints among ${touchpoints.join(', ')}`,
+    });
+  if (
+    survey.products !== null &&
+    (survey.products.length === 0 ||
+      survey.products.length > 20 ||
+      survey.products.some((p) => !/^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$/.test(p)))
+  )
+    errors.push({
+      path: 'products',
+      message: 'must be up to 20 product codes (letters, digits, _ or -), or none for all',
+    });
+  if (!Number.isInteger(survey.priority) || survey.priority < 0 || survey.priority > 100)
+    errors.push({ path: 'priority', message: 'must be a whole number from 0 to 100' });
+  return errors;
+}
+
 /**
  * Edits a survey programme by creating its next version: invitations already created keep the
  * version they were made with (their survey_id), new events get the new one.
@@ -136,36 +196,12 @@ export class ReviseSurvey {
         kind: current.kind,
         version: current.version + 1,
       };
-      const errors = validateSurvey(next);
+      const { policy } = await this.catalog.current();
+      const errors = [...validateSurvey(next), ...targetingErrors(next, policy.touchpoints)];
       if (errors.length > 0) throw new ValidationFailedException(errors);
       await manager.query(`UPDATE survey SET is_current = false WHERE id = $1`, [current.id]);
-      const inserted: { id: string }[] = await manager.query(
-        `INSERT INTO survey (key, version, is_current, kind, title, questions, comment_prompt, trigger_touchpoints, products, channel_order,
-                             delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority,
-                             created_by, created_at)
-         VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
-        [
-          next.key,
-          next.version,
-          next.kind,
-          JSON.stringify(next.title),
-          JSON.stringify(next.questions),
-          next.commentPrompt ? JSON.stringify(next.commentPrompt) : null,
-          next.triggerTouchpoints,
-          next.products,
-          next.channelOrder,
-          next.delaySeconds,
-          next.expirySeconds,
-          next.reminderDelaySeconds,
-          next.sampleRate,
-          next.lowScoreThreshold,
-          next.active,
-          next.priority,
-          actor.type === 'staff' ? actor.id : null,
-          this.clock.now(),
-        ],
-      );
-      const result = { ...next, id: inserted[0]!.id };
+      const id = await insertVersion(manager, next, actor, this.clock.now());
+      const result = { ...next, id };
       await this.audit.record(
         actor,
         {

@@ -15,6 +15,7 @@ import { SurveyCatalog } from './survey-catalog.service';
 import { UpdateComment } from './update-comment.use-case';
 import { CommentKeywords } from './comment-keywords.repository';
 import { CampaignInvitations } from './campaign-invitations.repository';
+import { CreateProgramme } from './create-programme.use-case';
 
 const PROVIDERS = [
   SurveyCatalog,
@@ -31,6 +32,7 @@ const PROVIDERS = [
   UpdateComment,
   CommentKeywords,
   CampaignInvitations,
+  CreateProgramme,
 ];
 
 @Module({ imports: [CallbacksModule, WebhooksModule], providers: PROVIDERS, exports: PROVIDERS })

@@ -3,14 +3,22 @@ import { AppConfig } from '@app/config';
 import { Clock, NotFoundException } from '@app/core';
 import { StaffSession } from '@app/identity';
 import { TemplateRenderer } from '@app/messaging';
-import { CHANNELS, localize, ReviseSurvey, Survey, SurveyCatalog } from '@app/surveys';
+import {
+  CHANNELS,
+  CreateProgramme,
+  localize,
+  PROGRAMME_KINDS,
+  ReviseSurvey,
+  Survey,
+  SurveyCatalog,
+} from '@app/surveys';
 import type { FastifyReply } from 'fastify';
 import { AdminOutcome, sendAdminPage } from './admin-page';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
-import { SurveyEditForm } from './console-forms';
+import { NewProgrammeForm, SurveyEditForm } from './console-forms';
 import { formDto } from './form-dto';
-import { Form, FormFields, queryText, submitForm } from './forms';
+import { field, Form, FormFields, queryText, submitForm } from './forms';
 import { storedForm, SurveyForm, surveyChanges, typedForm } from './survey-form';
 
 const LOCALES = ['ru', 'en'] as const;
@@ -25,6 +33,7 @@ export class AdminSurveysController {
   constructor(
     private readonly catalog: SurveyCatalog,
     private readonly revise: ReviseSurvey,
+    private readonly programmes: CreateProgramme,
     private readonly renderer: TemplateRenderer,
     private readonly pages: ConsoleRenderer,
     private readonly config: AppConfig,
@@ -33,18 +42,52 @@ export class AdminSurveysController {
 
   @Get()
   async list(@CurrentSession() session: StaffSession, @Res() reply: FastifyReply): Promise<void> {
-    sendAdminPage(
-      this.pages,
+    await this.showList(reply, session, 200, {});
+  }
+
+  /** A new programme from a kind's starting questions, or a copy of another; it starts paused. */
+  @Post()
+  async createProgramme(
+    @CurrentSession() session: StaffSession,
+    @Form() form: FormFields,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const values = {
+      key: field(form, 'key') ?? '',
+      kind: field(form, 'kind') ?? '',
+      copyOf: field(form, 'copyOf') ?? '',
+      titleRu: field(form, 'titleRu') ?? '',
+      titleEn: field(form, 'titleEn') ?? '',
+    };
+    // The new programme opens on its own page, to be worded and published.
+    await submitForm(
       reply,
-      session,
-      200,
-      'admin-surveys',
-      'admin.surveys',
-      {},
-      {
-        surveys: await this.catalog.programmes(),
+      `/console/admin/surveys/${encodeURIComponent(values.key.trim())}?notice=survey_created`,
+      (refusal) => this.showList(reply, session, refusal.status, refusal, values),
+      async () => {
+        const input = await formDto(NewProgrammeForm, form);
+        return this.programmes.execute(session.actor, {
+          key: input.key.trim(),
+          kind: input.kind || null,
+          copyOf: input.copyOf || null,
+          title: { ru: input.titleRu.trim(), en: input.titleEn.trim() },
+        });
       },
     );
+  }
+
+  private async showList(
+    reply: FastifyReply,
+    session: StaffSession,
+    status: number,
+    outcome: AdminOutcome,
+    values = { key: '', kind: 'NPS', copyOf: '', titleRu: '', titleEn: '' },
+  ): Promise<void> {
+    sendAdminPage(this.pages, reply, session, status, 'admin-surveys', 'admin.surveys', outcome, {
+      surveys: await this.catalog.programmes(),
+      kinds: PROGRAMME_KINDS,
+      values,
+    });
   }
 
   @Get(':key')
@@ -55,7 +98,7 @@ export class AdminSurveysController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const survey = await this.survey(key);
-    this.show(reply, session, survey, storedForm(survey), 200, {
+    await this.show(reply, session, survey, storedForm(survey), 200, {
       notice: queryText(query, 'notice', 40) ?? null,
     });
   }
@@ -101,14 +144,15 @@ export class AdminSurveysController {
       .send(this.email(survey, locale).html);
   }
 
-  private show(
+  private async show(
     reply: FastifyReply,
     session: StaffSession,
     survey: Survey,
     form: SurveyForm,
     status: number,
     outcome: AdminOutcome,
-  ): void {
+  ): Promise<void> {
+    const { policy } = await this.catalog.current();
     const previews = LOCALES.map((locale) => ({
       locale,
       sms:
@@ -122,6 +166,7 @@ export class AdminSurveysController {
       survey,
       form,
       channels: CHANNELS,
+      touchpoints: policy.touchpoints.map((t) => ({ value: t, checked: form.touchpoints.includes(t) })),
       previews,
     });
   }

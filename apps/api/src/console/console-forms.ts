@@ -156,6 +156,18 @@ export class SurveyEditForm {
   @FormWholeNumber(1, 2160) reminderHours?: string;
   @FormText(10, { required: true }) samplePercent!: string;
   @FormChoice(['on']) active?: string;
+  @FormChoice(['1']) touchpointsShown?: string;
+  @FormTexts(40) touchpoints?: string | string[];
+  @FormText(300) products?: string;
+  @FormWholeNumber(0, 100) priority?: string;
+}
+
+export class NewProgrammeForm {
+  @FormText(40, { required: true }) key!: string;
+  @FormText(10) kind?: string;
+  @FormText(40) copyOf?: string;
+  @FormText(200, { required: true }) titleRu!: string;
+  @FormText(200, { required: true }) titleEn!: string;
 }
 
 export class TargetForm {

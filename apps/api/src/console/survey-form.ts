@@ -16,6 +16,11 @@ export interface SurveyForm {
   reminderHours: string;
   samplePercent: string;
   active: boolean;
+  /** The touchpoints that trigger it (none: relationship campaigns only). */
+  touchpoints: string[];
+  /** Product codes, comma-separated (empty: every product). */
+  products: string;
+  priority: string;
 }
 
 /** The form as the stored programme fills it. */
@@ -41,6 +46,9 @@ export function storedForm(survey: Survey): SurveyForm {
       survey.reminderDelaySeconds === null ? '' : String(Math.round(survey.reminderDelaySeconds / 3600)),
     samplePercent: String(Math.round(survey.sampleRate * 1000) / 10),
     active: survey.active,
+    touchpoints: survey.triggerTouchpoints,
+    products: (survey.products ?? []).join(', '),
+    priority: String(survey.priority),
   };
 }
 
@@ -69,6 +77,10 @@ export function typedForm(survey: Survey, form: Record<string, unknown>): Survey
     reminderHours: field(form, 'reminderHours') ?? '',
     samplePercent: text('samplePercent'),
     active: field(form, 'active') === 'on',
+    // Unticking every box sends no value at all: the form's marker tells that from a script leaving it out.
+    touchpoints: field(form, 'touchpointsShown') === '1' ? fields(form, 'touchpoints') : stored.touchpoints,
+    products: field(form, 'products') ?? stored.products,
+    priority: text('priority'),
   };
 }
 
@@ -92,5 +104,13 @@ export function surveyChanges(survey: Survey, form: SurveyForm): SurveyChanges {
     reminderDelaySeconds: form.reminderHours.trim() ? Math.round(number(form.reminderHours) * 3600) : null,
     sampleRate: number(form.samplePercent) / 100,
     active: form.active,
+    triggerTouchpoints: form.touchpoints,
+    products: form.products.trim()
+      ? form.products
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : null,
+    priority: number(form.priority),
   };
 }
