@@ -74,6 +74,17 @@ describe('survey programmes created in the console', () => {
 
     const page = await admin.get('/console/admin/surveys/nps_call');
     expect(page.text).toContain('data-testid="survey-touchpoints"');
+    // The draft previewed as the borrower's page, in both languages, in a sandboxed frame.
+    for (const [locale, question] of [
+      ['ru', 'Насколько вероятно, что вы порекомендуете нас'],
+      ['en', 'How likely are you to recommend us'],
+    ] as const) {
+      const preview = await admin.get(`/console/admin/surveys/nps_call/page-preview?locale=${locale}`);
+      expect(preview.status).toBe(200);
+      expect(preview.text).toContain(question);
+      expect(preview.headers.get('content-security-policy')).toContain('sandbox');
+      expect(preview.text).toContain('action="#"');
+    }
     const published = await admin.post('/console/admin/surveys/nps_call', {
       titleRu: 'NPS после звонка',
       titleEn: 'NPS after a call',

@@ -13,6 +13,8 @@ import {
   SurveyCatalog,
 } from '@app/surveys';
 import type { FastifyReply } from 'fastify';
+import { PageRenderer } from '../public/page-renderer.service';
+import { surveyPageView } from '../public/survey-page.controller';
 import { AdminOutcome, sendAdminPage } from './admin-page';
 import { Console, CurrentSession } from './console-auth';
 import { ConsoleRenderer } from './console-renderer.service';
@@ -34,6 +36,7 @@ export class AdminSurveysController {
     private readonly catalog: SurveyCatalog,
     private readonly revise: ReviseSurvey,
     private readonly programmes: CreateProgramme,
+    private readonly publicPages: PageRenderer,
     private readonly renderer: TemplateRenderer,
     private readonly pages: ConsoleRenderer,
     private readonly config: AppConfig,
@@ -123,6 +126,25 @@ export class AdminSurveysController {
     );
   }
 
+  /** The survey page as a borrower would see it, in a sandboxed frame: no script, and its form posts nowhere. */
+  @Get(':key/page-preview')
+  async pagePreview(
+    @Param('key') key: string,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const survey = await this.survey(key);
+    const locale = query.locale === 'en' ? 'en' : 'ru';
+    const html = this.publicPages.render('survey', locale, 'preview', {
+      ...surveyPageView(survey, locale, {}),
+      action: '#',
+      csrf: '',
+      comment: '',
+      error: false,
+    });
+    sendSandboxed(reply, html);
+  }
+
   /** The email as a borrower would get it, in its own sandboxed frame (email HTML carries inline styles). */
   @Get(':key/email-preview')
   async emailPreview(
@@ -132,16 +154,7 @@ export class AdminSurveysController {
   ): Promise<void> {
     const survey = await this.survey(key);
     const locale = query.locale === 'en' ? 'en' : 'ru';
-    void reply
-      .status(200)
-      .header('Content-Type', 'text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store')
-      .header('X-Frame-Options', 'SAMEORIGIN')
-      .header(
-        'Content-Security-Policy',
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
-      )
-      .send(this.email(survey, locale).html);
+    sendSandboxed(reply, this.email(survey, locale).html);
   }
 
   private async show(
@@ -161,6 +174,7 @@ export class AdminSurveysController {
           : this.renderer.sms('invitation', survey.kind, locale),
       email: survey.channelOrder.includes('email') ? this.email(survey, locale) : null,
       emailUrl: `/console/admin/surveys/${encodeURIComponent(survey.key)}/email-preview?locale=${locale}`,
+      pageUrl: `/console/admin/surveys/${encodeURIComponent(survey.key)}/page-preview?locale=${locale}`,
     }));
     sendAdminPage(this.pages, reply, session, status, 'admin-survey', 'admin.survey', outcome, {
       survey,
@@ -198,4 +212,18 @@ export class AdminSurveysController {
     if (!survey) throw new NotFoundException('The survey programme');
     return survey;
   }
+}
+
+/** A preview for a console frame: no script, no network, nothing it can submit. */
+function sendSandboxed(reply: FastifyReply, html: string): void {
+  void reply
+    .status(200)
+    .header('Content-Type', 'text/html; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .header('X-Frame-Options', 'SAMEORIGIN')
+    .header(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; form-action 'none'; sandbox",
+    )
+    .send(html);
 }

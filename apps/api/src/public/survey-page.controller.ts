@@ -10,6 +10,7 @@ import {
   localize,
   RecordResponse,
   TOKEN_PATTERN,
+  Survey,
   TokenInvitation,
   UpdateComment,
 } from '@app/surveys';
@@ -191,27 +192,10 @@ export class SurveyPageController {
     error: boolean,
   ): Promise<void> {
     const survey = await this.responses.surveyOf(invitation.surveyId);
-    const questions = survey.questions.map((q, index) => {
-      const selected = chosen[q.id] ?? (index === 0 ? chosen.first : undefined);
-      return {
-        id: q.id,
-        text: localize(q.text, locale),
-        min: q.min,
-        max: q.max,
-        minLabel: localize(q.minLabel, locale) ?? '',
-        maxLabel: localize(q.maxLabel, locale) ?? '',
-        options: Array.from({ length: q.max - q.min + 1 }, (_, i) => ({
-          value: q.min + i,
-          checked: selected === q.min + i,
-        })),
-      };
-    });
     this.pages.send(reply, status, 'survey', locale, {
+      ...surveyPageView(survey, locale, chosen),
       action: `/s/${token}`,
       csrf: this.csrf(invitation.id),
-      otherLocale: locale === 'ru' ? 'en' : 'ru',
-      questions,
-      commentPrompt: localize(survey.commentPrompt, locale),
       comment,
       error,
     });
@@ -270,4 +254,31 @@ export class SurveyPageController {
 
 function asForm(body: unknown): Form {
   return body && typeof body === 'object' && !Array.isArray(body) ? (body as Form) : {};
+}
+
+/** The survey page's questions and prompt in a language, with the scores already chosen (the admin's preview uses it too). */
+export function surveyPageView(
+  survey: Survey,
+  locale: PageLocale,
+  chosen: Record<string, number>,
+): { questions: unknown[]; commentPrompt: string | null; otherLocale: PageLocale } {
+  return {
+    otherLocale: locale === 'ru' ? 'en' : 'ru',
+    commentPrompt: localize(survey.commentPrompt, locale),
+    questions: survey.questions.map((q, index) => {
+      const selected = chosen[q.id] ?? (index === 0 ? chosen.first : undefined);
+      return {
+        id: q.id,
+        text: localize(q.text, locale),
+        min: q.min,
+        max: q.max,
+        minLabel: localize(q.minLabel, locale) ?? '',
+        maxLabel: localize(q.maxLabel, locale) ?? '',
+        options: Array.from({ length: q.max - q.min + 1 }, (_, i) => ({
+          value: q.min + i,
+          checked: selected === q.min + i,
+        })),
+      };
+    }),
+  };
 }
