@@ -153,7 +153,7 @@ describe('GET /api/v1/metrics', () => {
       ({ key, responses, csi, cli }) => ({ key, responses, ...(csi !== undefined ? { csi } : { cli }) }),
     );
 
-  it('groups by operator (the event’s agentRef), by the borrower’s segment and by the comment’s category', async () => {
+  it('groups by operator (the event’s agentRef), by the borrower’s segment and by the comment’s category, and filters by segment', async () => {
     const period = 'from=2026-12-01&to=2026-12-31&kind=CSI';
     expect(await items(`${period}&groupBy=operator`)).toEqual([
       { key: 'op-1', responses: 2, csi: 3 },
@@ -163,6 +163,15 @@ describe('GET /api/v1/metrics', () => {
       { key: 'new', responses: 1, csi: 2 },
       { key: 'repeat', responses: 2, csi: 4.5 },
     ]);
+    // Filtered to one segment (what a campaign's recipients carry), grouped any way: read from the answers.
+    expect(await items(`${period}&segment=repeat&groupBy=operator`)).toEqual([
+      { key: 'op-1', responses: 1, csi: 4 },
+      { key: 'op-2', responses: 1, csi: 5 },
+    ]);
+    expect(await items(`${period}&segment=repeat&groupBy=month`)).toEqual([
+      { key: '2026-12-01', responses: 2, csi: 4.5 },
+    ]);
+    expect(await items(`${period}&segment=vip&groupBy=month`)).toEqual([]);
     // The main category is the first tag other than `other`; no comment reads as `—`.
     expect(await items(`${period}&groupBy=category`)).toEqual([
       { key: 'collection_conduct', responses: 1, csi: 4 },

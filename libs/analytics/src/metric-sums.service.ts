@@ -38,6 +38,8 @@ export interface MetricFilters {
   touchpoint?: string;
   channel?: string;
   product?: string;
+  /** The borrower's segment: a filter the rollups do not keep, so the answers themselves are read. */
+  segment?: string;
 }
 
 export interface GroupSums {
@@ -63,7 +65,7 @@ export function validateMetricFilters(filters: MetricFilters): FieldError[] {
     errors.push({ path: 'from', message: 'the period is at most three years' });
   if (filters.kind !== undefined && !SURVEY_KINDS.includes(filters.kind))
     errors.push({ path: 'kind', message: 'must be CSI, NPS or CLI' });
-  for (const key of ['touchpoint', 'channel', 'product'] as const) {
+  for (const key of ['touchpoint', 'channel', 'product', 'segment'] as const) {
     const value = filters[key];
     if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > 100))
       errors.push({ path: key, message: 'must be 1 to 100 characters' });
@@ -91,7 +93,7 @@ export class MetricSums {
   ): Promise<GroupSums[]> {
     const errors = validateMetricFilters(filters);
     if (errors.length > 0) throw new ValidationFailedException(errors);
-    const raw = source === 'raw' || RAW_GROUPS.has(group);
+    const raw = source === 'raw' || RAW_GROUPS.has(group) || filters.segment !== undefined;
     const day = raw ? `(r.submitted_at AT TIME ZONE $3::text)::date` : 'm.day';
     const column = {
       touchpoint: raw ? 'r.touchpoint' : 'm.touchpoint',
@@ -126,6 +128,7 @@ export class MetricSums {
     if (filters.kind) where.push(`${column.kind} = $${params.push(filters.kind)}`);
     for (const dim of ['touchpoint', 'channel', 'product'] as const)
       if (filters[dim] !== undefined) where.push(`${column[dim]} = $${params.push(filters[dim])}`);
+    if (filters.segment !== undefined) where.push(`b.segment = $${params.push(filters.segment)}`);
     // Per question, each answer is scored on its own; otherwise the response's primary score.
     const score = group === 'question' ? 'a.value::numeric' : 'r.score';
     const joins = {
@@ -141,6 +144,7 @@ export class MetricSums {
                 count(*) FILTER (WHERE s.kind <> 'CSI' AND ${score} >= 7 AND ${score} < 9) AS passives,
                 count(*) FILTER (WHERE s.kind <> 'CSI' AND ${score} < 7) AS detractors
            FROM response r JOIN survey s ON s.id = r.survey_id ${joins[group] ?? ''}
+                ${filters.segment !== undefined && group !== 'segment' ? joins.segment : ''}
           WHERE ${where.join(' AND ')} GROUP BY 1, 2 ORDER BY 1, 2`
       : `SELECT ${key[group]} AS key, m.kind, sum(m.responses) AS responses, sum(m.score_sum) AS score_sum, sum(m.top2) AS top2,
                 sum(m.promoters) AS promoters, sum(m.passives) AS passives, sum(m.detractors) AS detractors

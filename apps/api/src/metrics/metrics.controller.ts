@@ -59,6 +59,16 @@ export class MetricsQuery {
   @IsString()
   @MaxLength(100)
   product?: string;
+
+  @ApiPropertyOptional({
+    example: 'repeat',
+    description:
+      'The borrowers of one segment (as contact events and campaigns name it); read from the answers',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  segment?: string;
 }
 
 export class RatiosQuery {
