@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
+  campaignEmail,
   campaigns,
   dashboard,
   dispatch,
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, (db: BenchDatabase, options: Options) => Promise
   register,
   dashboard,
   campaigns,
+  'campaign-email': campaignEmail,
 };
 
 const fmt = (n: number | null, digits = 0) =>

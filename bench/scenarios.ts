@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { createTransport } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
 import twilio from 'twilio';
 import { daytimeZone } from '../test/support/daytime';
 import {
@@ -1032,4 +1034,166 @@ async function psqlCommand(url: string, command: string): Promise<boolean> {
     if ((error as { code?: string }).code === 'ENOENT') return false;
     throw error;
   }
+}
+
+/** An SMTP server that takes every message and counts it: first and last arrival, and per recipient. */
+async function smtpSink(): Promise<{
+  port: number;
+  stats(): { count: number; distinctTo: number; first: number; last: number; bytes: number };
+  reset(): void;
+  stop(): Promise<void>;
+}> {
+  let count = 0;
+  let first = 0;
+  let last = 0;
+  let bytes = 0;
+  const recipients = new Set<string>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      recipients.add(address.address);
+      callback();
+    },
+    onData(stream, _session, callback) {
+      stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      stream.on('end', () => {
+        const now = performance.now();
+        if (count === 0) first = now;
+        last = now;
+        count++;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    port,
+    stats: () => ({ count, distinctTo: recipients.size, first, last, bytes }),
+    reset: () => {
+      count = 0;
+      bytes = 0;
+      recipients.clear();
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A 10,000-recipient email campaign: Resonance's worker (claim, render, send over its nodemailer pool
+ * of 4 connections, record) against nodemailer's pool alone sending the same number of messages of
+ * the same size to the same SMTP server with the same 4 connections.
+ */
+export async function campaignEmail(db: BenchDatabase, options: Options): Promise<Row[]> {
+  const count = options.quick ? 2_000 : 10_000;
+  const sink = await smtpSink();
+  try {
+    const url = await db.create('bench_campaign_email');
+    const key = await createApiKey(url);
+    const api = await startProcess('api', { DATABASE_URL: url });
+    try {
+      for (let from = 0; from < count; from += 10_000) {
+        const recipients = Array.from({ length: Math.min(10_000, count - from) }, (_, i) => ({
+          borrower: {
+            externalId: `mail-${from + i}`,
+            name: `Заёмщик ${from + i}`,
+            email: `mail-${from + i}@example.ru`,
+            locale: 'ru',
+            timeZone: BORROWER_ZONE,
+          },
+        }));
+        const body =
+          from === 0
+            ? { externalId: 'bench-email', name: 'Email', survey: 'nps_relationship', recipients }
+            : { recipients };
+        const response = await fetch(
+          `${api.baseUrl}/api/v1/campaigns${from === 0 ? '' : `/${(await campaignId(url))!}/recipients`}`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+        );
+        if (response.status !== 201 && response.status !== 200)
+          throw new Error(`campaign refused: ${response.status} ${await response.text()}`);
+      }
+    } finally {
+      await api.stop();
+    }
+    const worker = await startProcess('worker', {
+      DATABASE_URL: url,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+    });
+    try {
+      const started = Date.now();
+      for (;;) {
+        const [row] = await sql(url, `SELECT count(*)::int AS n FROM invitation WHERE status = 'sent'`);
+        if ((row!.n as number) >= count) break;
+        if (Date.now() - started > 600_000) throw new Error(`only ${row!.n} of ${count} emails sent`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await worker.stop();
+    }
+    const ours = sink.stats();
+    const oursRate = (ours.count - 1) / ((ours.last - ours.first) / 1000);
+    const averageBytes = Math.round(ours.bytes / ours.count);
+    const [dup] = await sql(
+      url,
+      `SELECT count(*)::int AS messages, count(DISTINCT invitation_id)::int AS invitations FROM message`,
+    );
+
+    // nodemailer's pool alone: the same number of messages of the same size, 4 connections.
+    sink.reset();
+    const transporter = createTransport({
+      host: '127.0.0.1',
+      port: sink.port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 4,
+      maxMessages: 100,
+    } as Parameters<typeof createTransport>[0]);
+    const html = `<p>${'Оцените, пожалуйста, наш сервис. '.repeat(Math.max(1, Math.floor(averageBytes / 70)))}</p>`;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        transporter.sendMail({
+          from: 'bench@resonance.local',
+          to: `pool-${i}@example.ru`,
+          subject: 'Как мы справились?',
+          text: 'Оцените нас',
+          html,
+        }),
+      ),
+    );
+    transporter.close();
+    const alone = sink.stats();
+    const aloneRate = (alone.count - 1) / ((alone.last - alone.first) / 1000);
+    return [
+      {
+        scenario: `dispatch, email campaign, 1 worker (${count.toLocaleString('en-US')} messages)`,
+        baseline: 'nodemailer pool alone, same server, 4 connections',
+        baselineValue: aloneRate,
+        value: oursRate,
+        unit: 'messages/s',
+        ratio: oursRate / aloneRate,
+        target: '≥ 0.8×; none sent twice',
+        pass:
+          oursRate / aloneRate >= 0.8 &&
+          ours.count === count &&
+          ours.distinctTo === count &&
+          dup!.messages === dup!.invitations,
+        notes: `server received ${ours.count} (${ours.distinctTo} addresses; ${averageBytes} bytes a message, the baseline's ${Math.round(alone.bytes / alone.count)}); ${dup!.messages} message rows for ${dup!.invitations} invitations`,
+      },
+    ];
+  } finally {
+    await sink.stop();
+  }
+}
+
+async function campaignId(url: string): Promise<string | undefined> {
+  const [row] = await sql(url, `SELECT id FROM campaign WHERE external_id = 'bench-email'`);
+  return row?.id as string | undefined;
 }
