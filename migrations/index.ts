@@ -24,6 +24,7 @@ import { WeeklyDigest1795302200000 } from './1795302200000-WeeklyDigest';
 import { ResponseKeysetIndex1795302300000 } from './1795302300000-ResponseKeysetIndex';
 import { ContactSuppressions1795302400000 } from './1795302400000-ContactSuppressions';
 import { RelationshipCampaigns1795302500000 } from './1795302500000-RelationshipCampaigns';
+import { ProgrammeSmsTexts1795302600000 } from './1795302600000-ProgrammeSmsTexts';
 
 /** Every migration in order; listed explicitly so the same list works compiled and under jest. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   ResponseKeysetIndex1795302300000,
   ContactSuppressions1795302400000,
   RelationshipCampaigns1795302500000,
+  ProgrammeSmsTexts1795302600000,
 ];

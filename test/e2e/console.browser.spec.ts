@@ -445,7 +445,7 @@ describe('the staff console in Chromium', () => {
     expect(await page.locator('[data-testid=email-preview-en]').textContent()).toContain(
       'How well did we sort out your question today?',
     );
-    const frame = page.frameLocator('[data-testid=previews] div[lang=en] iframe');
+    const frame = page.frameLocator('[data-testid=email-frame-en]');
     expect(await frame.locator('body').innerText()).toContain(
       'How well did we sort out your question today?',
     );

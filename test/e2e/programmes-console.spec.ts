@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { SYSTEM_ACTOR } from '@app/audit';
 import { FixedClock } from '@app/core';
 import { ApiKeyService, StaffUserService } from '@app/identity';
+import { DispatchInvitations } from '@app/messaging';
 import { contactEvent } from '../factories/contact-event.factory';
 import { RunningApi, startTestApi } from '../support/api-app';
 import { ConsoleClient } from '../support/console-client';
@@ -190,5 +191,69 @@ describe('survey programmes created in the console', () => {
     expect(
       Number((await sql.query(`SELECT count(*) AS n FROM survey WHERE key = 'nps_race'`)).rows[0].n),
     ).toBe(1);
+  });
+
+  it('sends the programme’s own SMS text, counted in parts as typed; refuses one of four parts or one language alone', async () => {
+    const form = {
+      titleRu: 'NPS после звонка',
+      titleEn: 'NPS after a call',
+      lowScoreThreshold: '6',
+      channels: ['sms', 'email', ''],
+      delayMinutes: '0',
+      expiryHours: '72',
+      samplePercent: '100',
+      active: 'on',
+      touchpointsShown: '1',
+      touchpoints: ['call'],
+      products: 'PDL',
+      priority: '10',
+    };
+    const before = await count();
+    for (const [change, label] of [
+      [
+        { smsRu: 'ж'.repeat(4 * 67 + 1), smsEn: 'How likely are you to recommend us? Reply 0-10' },
+        'Текст SMS (русский)',
+      ],
+      [{ smsRu: 'Порекомендуете нас? Ответьте цифрой от 0 до 10', smsEn: '' }, 'Текст SMS (английский)'],
+    ] as const) {
+      await admin.get('/console/admin/surveys/nps_call');
+      const refused = await admin.post('/console/admin/surveys/nps_call', { ...form, ...change });
+      expect(refused.status).toBe(422);
+      expect(refused.text).toContain(label);
+    }
+    expect(await count()).toBe(before);
+
+    const text = 'Деньги Сразу: порекомендуете нас после звонка? Ответьте цифрой от 0 до 10';
+    await admin.get('/console/admin/surveys/nps_call');
+    const saved = await admin.post('/console/admin/surveys/nps_call', {
+      ...form,
+      smsRu: text,
+      smsEn: 'Would you recommend us after the call? Reply 0-10',
+    });
+    expect(saved.status).toBe(303);
+    const page = await admin.get('/console/admin/surveys/nps_call');
+    const counter = (locale: string) =>
+      new RegExp(`data-testid="sms-count-${locale}"[^>]*>(.*?)</output>`)
+        .exec(page.text)![1]!
+        .replace(/<[^>]+>/g, '');
+    expect(counter('ru')).toBe('UCS-2 · 73 / 67 · частей SMS: 2');
+    expect(counter('en')).toBe('GSM-7 · 49 / 160 · частей SMS: 1');
+    expect(page.text).toContain(`data-testid="sms-preview-ru">${text}<`);
+
+    const event = await request<{ invitation: { id: string; survey: string } }>(
+      `${api.baseUrl}/api/v1/contact-events`,
+      {
+        method: 'POST',
+        json: contactEvent({ occurredAt: '2026-12-02T11:55:00+03:00', touchpoint: 'call', product: 'PDL' }),
+        headers: { authorization: `Bearer ${key}` },
+      },
+    );
+    expect(event.body.invitation.survey).toBe('nps_call');
+    await api.app.get(DispatchInvitations).dispatchDue();
+    const { rows } = await sql.query(
+      `SELECT body_text FROM message WHERE invitation_id = $1 AND channel = 'sms'`,
+      [event.body.invitation.id],
+    );
+    expect(rows).toEqual([{ body_text: text }]);
   });
 });

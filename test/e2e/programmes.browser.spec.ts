@@ -70,6 +70,19 @@ describe('the programme builder in Chromium, in Russian on a phone', () => {
     await edit.locator('input[name=touchpoints][value=call]').check();
     await edit.locator('input[name=products]').fill('PDL');
     await edit.locator('input[name=priority]').fill('20');
+    // The SMS counter follows the typing: Cyrillic is UCS-2, 70 to an SMS, 67 a part beyond.
+    await edit.locator('textarea[name=smsRu]').fill('ж'.repeat(71));
+    expect(await page.locator('[data-testid=sms-count-ru]').innerText()).toBe(
+      'UCS-2 · 71 / 67 · частей SMS: 2',
+    );
+    await edit.locator('textarea[name=smsRu]').fill('Порекомендуете нас? Ответьте от 0 до 10');
+    expect(await page.locator('[data-testid=sms-count-ru]').innerText()).toBe(
+      'UCS-2 · 39 / 70 · частей SMS: 1',
+    );
+    await edit.locator('textarea[name=smsEn]').fill('Would you recommend us? Reply 0 to 10');
+    expect(await page.locator('[data-testid=sms-count-en]').innerText()).toBe(
+      'GSM-7 · 37 / 160 · частей SMS: 1',
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'console-programme-draft-phone-ru.png'), fullPage: true });
     // The previews load lazily, as the admin scrolls to them.
     await page.locator('[data-testid=page-preview-ru]').scrollIntoViewIfNeeded();

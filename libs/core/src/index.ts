@@ -12,6 +12,8 @@ export type { ErrorCode, FieldError } from './domain.exception';
 export { isIsoDate, isStorableText, isUuid } from './ids';
 export { isPlainText } from './plain-text';
 export { isE164Phone } from './phone';
+export { smsSegments } from './sms-segments';
+export type { SmsSegments } from './sms-segments';
 export { periodErrors } from './period';
 export { decodeCursor, encodeCursor } from './keyset-cursor';
 export { AppLogger, LoggingModule, ROUTE_PATTERN, errorForLog } from './logging.module';

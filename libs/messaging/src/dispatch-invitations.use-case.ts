@@ -199,7 +199,10 @@ export class DispatchInvitations {
     const token = invitationToken(this.config.appSecret, invitation.id);
     const idempotencyKey = `invitation:${invitation.id}:${purpose}`;
     if (invitation.channel === 'sms') {
-      const body = this.renderer.sms(purpose, survey.kind === 'NPS' ? 'NPS' : 'CSI', invitation.locale);
+      // The programme's own invitation text when it has one; reminders and defaults from the templates.
+      const own = purpose === 'invitation' ? survey.smsText?.[invitation.locale] : undefined;
+      const body =
+        own ?? this.renderer.sms(purpose, survey.kind === 'NPS' ? 'NPS' : 'CSI', invitation.locale);
       return {
         invitation,
         survey,

@@ -122,6 +122,7 @@ export class CreateProgramme {
           title: input.title,
           questions: STARTING_QUESTIONS[kind],
           commentPrompt: { ru: 'Что нам стоит улучшить?', en: 'What should we improve?' },
+          smsText: null,
           triggerTouchpoints: [],
           products: null,
           channelOrder: kind === 'CLI' ? ['email', 'in_app'] : ['sms', 'email', 'in_app'],

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, AuditService } from '@app/audit';
-import { Clock, FieldError, NotFoundException, ValidationFailedException } from '@app/core';
+import {
+  Clock,
+  FieldError,
+  isPlainText,
+  NotFoundException,
+  smsSegments,
+  ValidationFailedException,
+} from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { SurveyCatalog } from './survey-catalog.service';
 import { CHANNELS, Survey, surveyFromRow, SurveyRow } from './survey.model';
@@ -12,6 +19,7 @@ export type SurveyChanges = Partial<
     | 'title'
     | 'questions'
     | 'commentPrompt'
+    | 'smsText'
     | 'triggerTouchpoints'
     | 'products'
     | 'channelOrder'
@@ -32,6 +40,8 @@ const SCALES = {
 } as const;
 
 const MAX_PROMPT = 300;
+/** An invitation may run over into a second or third SMS, not more (each part is billed). */
+export const MAX_SMS_SEGMENTS = 3;
 const MAX_DELAY_SECONDS = 30 * 86_400;
 const MAX_EXPIRY_SECONDS = 90 * 86_400;
 
@@ -56,6 +66,16 @@ export function validateSurvey(survey: Survey): FieldError[] {
       }
     }
   });
+  for (const locale of ['ru', 'en'] as const) {
+    const sms = survey.smsText?.[locale];
+    if (survey.smsText && (typeof sms !== 'string' || sms.trim() === '' || !isPlainText(sms)))
+      errors.push({
+        path: `smsText.${locale}`,
+        message: 'must be plain text, or both left empty for the default',
+      });
+    else if (sms && smsSegments(sms).segments > MAX_SMS_SEGMENTS)
+      errors.push({ path: `smsText.${locale}`, message: `must fit in ${MAX_SMS_SEGMENTS} SMS` });
+  }
   for (const locale of ['ru', 'en'] as const) {
     const prompt = survey.commentPrompt?.[locale];
     if (prompt !== undefined && prompt !== null && (typeof prompt !== 'string' || prompt.length > MAX_PROMPT))
@@ -117,8 +137,8 @@ export async function insertVersion(
   const inserted: { id: string }[] = await manager.query(
     `INSERT INTO survey (key, version, is_current, kind, title, questions, comment_prompt, trigger_touchpoints, products, channel_order,
                          delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority,
-                         created_by, created_at)
-     VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+                         created_by, created_at, sms_text)
+     VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
     [
       survey.key,
       survey.version,
@@ -138,6 +158,7 @@ export async function insertVersion(
       survey.priority,
       actor.type === 'staff' ? actor.id : null,
       now,
+      survey.smsText ? JSON.stringify(survey.smsText) : null,
     ],
   );
   return inserted[0]!.id;

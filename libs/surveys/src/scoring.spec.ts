@@ -11,6 +11,7 @@ const survey = (kind: Survey['kind'], questions: Survey['questions'], lowScoreTh
   title: { ru: kind, en: kind },
   questions,
   commentPrompt: null,
+  smsText: null,
   triggerTouchpoints: ['call'],
   products: null,
   channelOrder: ['sms'],

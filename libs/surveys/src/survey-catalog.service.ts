@@ -15,7 +15,7 @@ interface PolicyRow {
   max_send_attempts: number;
 }
 
-const SURVEY_COLUMNS = `id, key, version, kind, title, questions, comment_prompt, trigger_touchpoints, products, channel_order,
+const SURVEY_COLUMNS = `id, key, version, kind, title, questions, comment_prompt, sms_text, trigger_touchpoints, products, channel_order,
   delay_seconds, expiry_seconds, reminder_delay_seconds, sample_rate, low_score_threshold, active, priority`;
 
 /**

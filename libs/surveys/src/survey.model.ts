@@ -27,6 +27,8 @@ export interface Survey {
   title: LocalizedText;
   questions: SurveyQuestion[];
   commentPrompt: LocalizedText | null;
+  /** The SMS invitation's own text per language; null: the product's default for the kind. */
+  smsText: LocalizedText | null;
   triggerTouchpoints: string[];
   products: string[] | null;
   channelOrder: Channel[];
@@ -47,6 +49,7 @@ export interface SurveyRow {
   title: LocalizedText;
   questions: SurveyQuestion[];
   comment_prompt: LocalizedText | null;
+  sms_text: LocalizedText | null;
   trigger_touchpoints: string[];
   products: string[] | null;
   channel_order: Channel[];
@@ -68,6 +71,7 @@ export function surveyFromRow(row: SurveyRow): Survey {
     title: row.title,
     questions: row.questions,
     commentPrompt: row.comment_prompt,
+    smsText: row.sms_text ?? null,
     triggerTouchpoints: row.trigger_touchpoints,
     products: row.products,
     channelOrder: row.channel_order,

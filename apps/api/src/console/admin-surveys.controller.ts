@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { Clock, NotFoundException } from '@app/core';
+import { Clock, NotFoundException, smsSegments } from '@app/core';
 import { StaffSession } from '@app/identity';
 import { TemplateRenderer } from '@app/messaging';
 import {
@@ -171,7 +171,7 @@ export class AdminSurveysController {
       sms:
         survey.kind === 'CLI' || !survey.channelOrder.includes('sms')
           ? null
-          : this.renderer.sms('invitation', survey.kind, locale),
+          : (survey.smsText?.[locale] ?? this.renderer.sms('invitation', survey.kind, locale)),
       email: survey.channelOrder.includes('email') ? this.email(survey, locale) : null,
       emailUrl: `/console/admin/surveys/${encodeURIComponent(survey.key)}/email-preview?locale=${locale}`,
       pageUrl: `/console/admin/surveys/${encodeURIComponent(survey.key)}/page-preview?locale=${locale}`,
@@ -181,6 +181,18 @@ export class AdminSurveysController {
       form,
       channels: CHANNELS,
       touchpoints: policy.touchpoints.map((t) => ({ value: t, checked: form.touchpoints.includes(t) })),
+      // The SMS texts as they stand, with what they cost; the default text shows as the placeholder.
+      sms: LOCALES.map((locale) => {
+        const text = locale === 'ru' ? form.smsRu : form.smsEn;
+        const fallback = survey.kind === 'CLI' ? '' : this.renderer.sms('invitation', survey.kind, locale);
+        return {
+          locale,
+          name: locale === 'ru' ? 'smsRu' : 'smsEn',
+          text,
+          fallback,
+          ...smsSegments(text || fallback),
+        };
+      }),
       previews,
     });
   }

@@ -149,6 +149,8 @@ export class SurveyEditForm {
   @FormText(200, { required: true }) titleEn!: string;
   @FormText(300) commentRu?: string;
   @FormText(300) commentEn?: string;
+  @FormText(1000) smsRu?: string;
+  @FormText(1000) smsEn?: string;
   @FormText(10, { required: true }) lowScoreThreshold!: string;
   @FormChoices(['', ...CHANNELS]) channels?: string | string[];
   @FormWholeNumber(0, 43_200, { required: true }) delayMinutes!: string;

@@ -8,6 +8,9 @@ export interface SurveyForm {
   questions: { id: string; min: number; max: number; ru: string; en: string }[];
   commentRu: string;
   commentEn: string;
+  /** The SMS invitation's own text ('' in both: the default). */
+  smsRu: string;
+  smsEn: string;
   lowScoreThreshold: string;
   /** First, second and third channel ('' when none). */
   channels: [string, string, string];
@@ -38,6 +41,8 @@ export function storedForm(survey: Survey): SurveyForm {
     })),
     commentRu: survey.commentPrompt?.ru ?? '',
     commentEn: survey.commentPrompt?.en ?? '',
+    smsRu: survey.smsText?.ru ?? '',
+    smsEn: survey.smsText?.en ?? '',
     lowScoreThreshold: String(survey.lowScoreThreshold),
     channels: [first, second, third],
     delayMinutes: String(Math.round(survey.delaySeconds / 60)),
@@ -70,6 +75,8 @@ export function typedForm(survey: Survey, form: Record<string, unknown>): Survey
     })),
     commentRu: field(form, 'commentRu') ?? '',
     commentEn: field(form, 'commentEn') ?? '',
+    smsRu: field(form, 'smsRu') ?? stored.smsRu,
+    smsEn: field(form, 'smsEn') ?? stored.smsEn,
     lowScoreThreshold: text('lowScoreThreshold'),
     channels: [first, second, third],
     delayMinutes: text('delayMinutes'),
@@ -97,6 +104,7 @@ export function surveyChanges(survey: Survey, form: SurveyForm): SurveyChanges {
       text: { ru: form.questions[i]?.ru ?? '', en: form.questions[i]?.en ?? '' },
     })),
     commentPrompt: commentRu || commentEn ? { ru: commentRu, en: commentEn } : null,
+    smsText: form.smsRu.trim() || form.smsEn.trim() ? { ru: form.smsRu.trim(), en: form.smsEn.trim() } : null,
     lowScoreThreshold: number(form.lowScoreThreshold),
     channelOrder: form.channels.filter(Boolean) as Survey['channelOrder'],
     delaySeconds: Math.round(number(form.delayMinutes) * 60),
