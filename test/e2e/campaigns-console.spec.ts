@@ -169,6 +169,37 @@ describe('campaigns in the console', () => {
     expect(await count(`SELECT count(*) AS n FROM campaign`)).toBe(before);
   });
 
+  it('finishes a start that was interrupted, inviting no one twice; then there is nothing left to import', async () => {
+    const checked = await upload(
+      `${HEADER}\nci-1,,+79994440301,,,,,\nci-2,,+79994440302,,,,,\nci-3,,+79994440303,,,,,\n`,
+    );
+    const id = checked.headers.get('location')!.split('/')[4]!.split('?')[0]!;
+    // The process stopped after the status changed and one row went in: what a crash mid-start leaves.
+    await admin.post(`/console/admin/campaigns/${id}/start`);
+    await sql.query(`UPDATE invitation SET status = 'cancelled' WHERE campaign_id = $1`, [id]);
+    await sql.query(
+      `INSERT INTO campaign_upload (campaign_id, file_name, content, created_at) VALUES ($1, 'borrowers.csv', $2, now())`,
+      [
+        id,
+        Buffer.from(
+          `${HEADER}\nci-1,,+79994440301,,,,,\nci-2,,+79994440302,,,,,\nci-3,,+79994440303,,,,,\nci-4,,+79994440304,,,,,\n`,
+        ),
+      ],
+    );
+    const page = await admin.get(`/console/admin/campaigns/${id}`);
+    expect(page.text).toContain('data-testid="import-unfinished"');
+    const continued = await admin.post(`/console/admin/campaigns/${id}/continue`);
+    expect(continued.headers.get('location')).toBe(`/console/admin/campaigns/${id}?notice=campaign_continue`);
+    // The three already in are skipped as duplicates; the fourth is invited; the file is gone.
+    expect(await count(`SELECT count(*) AS n FROM campaign_recipient WHERE campaign_id = $1`, [id])).toBe(4);
+    expect(await count(`SELECT count(*) AS n FROM invitation WHERE campaign_id = $1`, [id])).toBe(4);
+    expect(await count(`SELECT count(*) AS n FROM campaign_upload WHERE campaign_id = $1`, [id])).toBe(0);
+    expect((await admin.get(`/console/admin/campaigns/${id}`)).text).not.toContain(
+      'data-testid="import-unfinished"',
+    );
+    expect((await admin.post(`/console/admin/campaigns/${id}/continue`)).status).toBe(409);
+  });
+
   it('is for admins only', async () => {
     const expert = new ConsoleClient(api.baseUrl);
     await expert.signIn('expert@l.test', PASSWORD);

@@ -281,6 +281,34 @@ export class RunCampaigns {
     return this.progress(id);
   }
 
+  /**
+   * Finishes a start that was interrupted (the process stopped while the pages went in): the file is
+   * kept until its last page, so the rest goes in now; rows already in are skipped as duplicates.
+   */
+  async continueImport(actor: Actor, id: string): Promise<CampaignProgress> {
+    if (!isUuid(id)) throw new NotFoundException('The campaign');
+    const content = await lockedTransaction(this.db, [], async (manager) => {
+      const campaign = await this.records.lockForChange(manager, id);
+      if (!campaign) throw new NotFoundException('The campaign');
+      const upload = campaign.status === 'draft' ? null : await this.records.readUpload(manager, id);
+      if (!upload)
+        throw new DomainException('conflict', 'Nothing of this campaign’s file is left to import.');
+      return upload;
+    });
+    const file = bufferFile(content);
+    await this.addFile(actor, id, file, await layoutOf(file));
+    await lockedTransaction(this.db, [], (manager) => this.records.takeUpload(manager, id));
+    return this.progress(id);
+  }
+
+  /** Whether a started campaign still holds its file (its start was interrupted). */
+  async importUnfinished(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const campaign = await this.records.get(id);
+    if (!campaign || campaign.status === 'draft') return false;
+    return (await lockedTransaction(this.db, [], (manager) => this.records.readUpload(manager, id))) !== null;
+  }
+
   /** The good rows of a checked file added in pages; `onPage` hears how many rows have gone in. */
   async addFile(
     actor: Actor,

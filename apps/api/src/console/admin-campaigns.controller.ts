@@ -110,6 +110,7 @@ export class AdminCampaignsController {
       pause: { run: () => this.campaigns.pause(session.actor, id), notice: 'campaign_pause' },
       resume: { run: () => this.campaigns.resume(session.actor, id), notice: 'campaign_resume' },
       cancel: { run: () => this.campaigns.cancel(session.actor, id), notice: 'campaign_cancel' },
+      continue: { run: () => this.campaigns.continueImport(session.actor, id), notice: 'campaign_continue' },
     };
     const chosen = Object.hasOwn(actions, action) ? actions[action]! : null;
     if (!chosen) return this.showOne(reply, session, id, 404, { error: 'The page was not found.' });
@@ -144,7 +145,11 @@ export class AdminCampaignsController {
     status: number,
     outcome: AdminOutcome,
   ): Promise<void> {
-    const [campaign, preview] = await Promise.all([this.campaigns.progress(id), this.campaigns.preview(id)]);
+    const [campaign, preview, unfinished] = await Promise.all([
+      this.campaigns.progress(id),
+      this.campaigns.preview(id),
+      this.campaigns.importUnfinished(id),
+    ]);
     const programme = (await this.catalog.programmes()).find((p) => p.key === campaign.survey) ?? null;
     const funnelBase = Math.max(campaign.recipients, 1);
     sendAdminPage(this.pages, reply, session, status, 'admin-campaign', 'admin.campaigns', outcome, {
@@ -162,6 +167,7 @@ export class AdminCampaignsController {
       })),
       can: {
         start: campaign.status === 'draft',
+        continue: unfinished && campaign.status !== 'cancelled',
         pause: campaign.status === 'scheduled' || campaign.status === 'sending',
         resume: campaign.status === 'paused',
         cancel: campaign.status !== 'cancelled' && campaign.status !== 'finished',
