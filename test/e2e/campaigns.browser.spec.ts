@@ -8,7 +8,7 @@ import { StaffUserService } from '@app/identity';
 import { DispatchInvitations } from '@app/messaging';
 import { invitationToken } from '@app/surveys';
 import { RunningApi, startTestApi, TEST_APP_SECRET } from '../support/api-app';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signedInPage } from '../support/browser';
 import { PROJECT_ROOT } from '../support/process';
 
 const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts');
@@ -64,19 +64,10 @@ describe('a campaign in Chromium, in Russian on a phone', () => {
     lines[5] = 'br-4,Заёмщик 4,+79995000004,,ru,Europe/Atlantis,PDL,repeat';
     lines[7] = 'br-1,Заёмщик 1,+79995000001,,ru,Europe/Moscow,PDL,repeat';
 
-    const context = await browser.newContext({ viewport: PHONE, locale: 'ru-RU' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${api.baseUrl}/console/login`);
-    await page.fill('input[name=email]', 'admin@l.test');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([
-      page.waitForURL((url) => !url.pathname.endsWith('/login')),
-      page.click('button[type=submit]'),
-    ]);
+    const { context, page, errors } = await signedInPage(browser, api.baseUrl, {
+      email: 'admin@l.test',
+      password: PASSWORD,
+    });
 
     await page.goto(`${api.baseUrl}/console/admin/campaigns`);
     await page.screenshot({ path: join(ARTIFACTS, 'console-campaigns-phone-ru.png'), fullPage: true });

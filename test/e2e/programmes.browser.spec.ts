@@ -6,7 +6,7 @@ import { SYSTEM_ACTOR } from '@app/audit';
 import { FixedClock } from '@app/core';
 import { StaffUserService } from '@app/identity';
 import { RunningApi, startTestApi } from '../support/api-app';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signedInPage } from '../support/browser';
 import { PROJECT_ROOT } from '../support/process';
 
 const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts');
@@ -38,19 +38,10 @@ describe('the programme builder in Chromium, in Russian on a phone', () => {
   });
 
   it('creates the programme, words it, previews the page in both languages and publishes it', async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'ru-RU' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${api.baseUrl}/console/login`);
-    await page.fill('input[name=email]', 'admin@l.test');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([
-      page.waitForURL((url) => !url.pathname.endsWith('/login')),
-      page.click('button[type=submit]'),
-    ]);
+    const { context, page, errors } = await signedInPage(browser, api.baseUrl, {
+      email: 'admin@l.test',
+      password: PASSWORD,
+    });
 
     await page.goto(`${api.baseUrl}/console/admin/surveys`);
     const form = page.locator('[data-testid=new-programme]');
