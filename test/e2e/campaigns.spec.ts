@@ -534,6 +534,10 @@ describe('relationship campaigns: POST /api/v1/campaigns, pages of recipients, p
       }),
     });
     expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({
+      code: 'payload_too_large',
+      detail: expect.stringContaining('16 MiB'),
+    });
     expect((await request(`${api.baseUrl}/api/v1/campaigns/${'0'.repeat(8)}`)).status).toBe(401);
     expect(
       (

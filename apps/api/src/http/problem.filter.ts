@@ -76,11 +76,15 @@ export function toProblem(error: unknown): Problem {
   } else if (isClientError(error)) {
     // Fastify's own errors (body too large, bad JSON, bad content type) carry a 4xx statusCode.
     code = CODE_BY_STATUS[error.statusCode] ?? 'malformed_request';
-    detail = error.statusCode === 413 ? 'The request body is larger than 1 MiB.' : error.message;
+    detail = error.message;
   } else {
     code = 'internal_error';
     detail = 'Something went wrong on our side. It has been logged.';
   }
+  // However the framework reports it, a body too large is said the same way, with the limits.
+  if (code === 'payload_too_large')
+    detail =
+      'The request body is larger than this endpoint takes: 1 MiB, or 16 MiB for a campaign and its recipients.';
   const status = STATUS_BY_CODE[code];
   return {
     type: `https://resonance.dev/problems/${code.replace(/_/g, '-')}`,
