@@ -1094,6 +1094,7 @@ export async function campaignEmail(db: BenchDatabase, options: Options): Promis
     const key = await createApiKey(url);
     const api = await startProcess('api', { DATABASE_URL: url });
     try {
+      let id = '';
       for (let from = 0; from < count; from += 10_000) {
         const recipients = Array.from({ length: Math.min(10_000, count - from) }, (_, i) => ({
           borrower: {
@@ -1104,20 +1105,18 @@ export async function campaignEmail(db: BenchDatabase, options: Options): Promis
             timeZone: BORROWER_ZONE,
           },
         }));
-        const body =
-          from === 0
-            ? { externalId: 'bench-email', name: 'Email', survey: 'nps_relationship', recipients }
-            : { recipients };
-        const response = await fetch(
-          `${api.baseUrl}/api/v1/campaigns${from === 0 ? '' : `/${(await campaignId(url))!}/recipients`}`,
-          {
-            method: 'POST',
-            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          },
-        );
+        const response = await fetch(`${api.baseUrl}/api/v1/campaigns${id ? `/${id}/recipients` : ''}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(
+            id
+              ? { recipients }
+              : { externalId: 'bench-email', name: 'Email', survey: 'nps_relationship', recipients },
+          ),
+        });
         if (response.status !== 201 && response.status !== 200)
           throw new Error(`campaign refused: ${response.status} ${await response.text()}`);
+        id = ((await response.json()) as { id: string }).id;
       }
     } finally {
       await api.stop();
@@ -1191,9 +1190,4 @@ export async function campaignEmail(db: BenchDatabase, options: Options): Promis
   } finally {
     await sink.stop();
   }
-}
-
-async function campaignId(url: string): Promise<string | undefined> {
-  const [row] = await sql(url, `SELECT id FROM campaign WHERE external_id = 'bench-email'`);
-  return row?.id as string | undefined;
 }

@@ -152,6 +152,12 @@ export class CampaignRecords {
     );
   }
 
+  /** Whether the campaign still holds its file (without reading its bytes). */
+  async hasUpload(id: string): Promise<boolean> {
+    const rows = await queryRows(this.db, `SELECT 1 FROM campaign_upload WHERE campaign_id = $1`, [id]);
+    return rows.length > 0;
+  }
+
   async readUpload(manager: EntityManager, id: string): Promise<Buffer | null> {
     const [row] = await queryRows<{ content: Buffer }>(
       manager,

@@ -273,11 +273,7 @@ export class RunCampaigns {
       );
       return upload;
     });
-    if (content) {
-      const file = bufferFile(content);
-      await this.addFile(actor, id, file, await layoutOf(file));
-      await lockedTransaction(this.db, [], (manager) => this.records.takeUpload(manager, id));
-    }
+    if (content) await this.importUpload(actor, id, content);
     return this.progress(id);
   }
 
@@ -295,10 +291,15 @@ export class RunCampaigns {
         throw new DomainException('conflict', 'Nothing of this campaign’s file is left to import.');
       return upload;
     });
+    await this.importUpload(actor, id, content);
+    return this.progress(id);
+  }
+
+  /** A started campaign's file in pages; the file is deleted once its last page is in. */
+  private async importUpload(actor: Actor, id: string, content: Buffer): Promise<void> {
     const file = bufferFile(content);
     await this.addFile(actor, id, file, await layoutOf(file));
     await lockedTransaction(this.db, [], (manager) => this.records.takeUpload(manager, id));
-    return this.progress(id);
   }
 
   /** Whether a started campaign still holds its file (its start was interrupted). */
@@ -306,7 +307,7 @@ export class RunCampaigns {
     if (!isUuid(id)) return false;
     const campaign = await this.records.get(id);
     if (!campaign || campaign.status === 'draft') return false;
-    return (await lockedTransaction(this.db, [], (manager) => this.records.readUpload(manager, id))) !== null;
+    return this.records.hasUpload(id);
   }
 
   /** The good rows of a checked file added in pages; `onPage` hears how many rows have gone in. */

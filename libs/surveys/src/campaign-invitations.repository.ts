@@ -230,11 +230,12 @@ export class CampaignInvitations {
     }
     const params: unknown[] = [];
     await manager.query(
-      `UPDATE invitation i SET send_at = m.send_at, next_attempt_at = m.send_at, expires_at = m.expires_at
-         FROM ${moved.unnest(params, 'm')} WHERE i.id = m.id`,
+      `WITH moved AS (
+         UPDATE invitation i SET send_at = m.send_at, next_attempt_at = m.send_at, expires_at = m.expires_at
+           FROM ${moved.unnest(params, 'm')} WHERE i.id = m.id)
+       SELECT pg_notify('${INVITATION_DUE_CHANNEL}', '')`,
       params,
     );
-    await manager.query(`SELECT pg_notify('${INVITATION_DUE_CHANNEL}', '')`);
     return held.length;
   }
 
