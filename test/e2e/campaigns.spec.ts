@@ -209,6 +209,25 @@ describe('relationship campaigns: POST /api/v1/campaigns, pages of recipients, p
     ).toBe(1);
   });
 
+  it('adds the same page twenty times at once and invites each borrower once', async () => {
+    const created = await create({
+      externalId: 'race-pages',
+      name: 'Pages',
+      survey: 'nps_relationship',
+      recipients: [],
+    });
+    const page = Array.from({ length: 50 }, (_, i) => recipient(`race-page-${i}`));
+    const responses = await Promise.all(Array.from({ length: 20 }, () => add(created.body.id, page)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(responses.reduce((sum, r) => sum + r.body.accepted, 0)).toBe(50);
+    expect(
+      Number(
+        (await sql.query(`SELECT count(*) FROM invitation WHERE campaign_id = $1`, [created.body.id])).rows[0]
+          .count,
+      ),
+    ).toBe(50);
+  });
+
   it('spreads 1,000 sends evenly over two days, inside the sending hours of each borrower’s zone', async () => {
     const zones = ['Europe/Moscow', 'Asia/Novosibirsk', 'Asia/Vladivostok'];
     const created = await create({
@@ -480,6 +499,9 @@ describe('relationship campaigns: POST /api/v1/campaigns, pages of recipients, p
     ['recipients that are not a list', { recipients: { borrower: {} } }, 'recipients'],
     ['an unknown field', { audience: 'all' }, 'audience'],
     ['a missing externalId', { externalId: undefined }, 'externalId'],
+    ['an impossible start date', { startAt: '2026-02-30T10:00:00+03:00' }, 'startAt'],
+    ['a NUL in the name', { name: 'NPS\u0000Q4' }, 'name'],
+    ['a lone surrogate in the externalId', { externalId: 'nps-\ud800' }, 'externalId'],
   ])('refuses %s with 400 naming the field, and writes nothing', async (_name, change, path) => {
     const before = await count('campaign');
     const response = await create({
